@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from agencies.demo import demo_city_seed
+
+
+class Command(BaseCommand):
+    help = "Create the demo city (Kota Balikpapan) with its agencies and users. Safe to re-run."
+
+    def handle(self, *args, **options):
+        if settings.IS_PRODUCTION:
+            raise CommandError("seed_demo refuses to run with SINERGI_ENV=production.")
+        with transaction.atomic():
+            result = demo_city_seed()
+        self.stdout.write(self.style.SUCCESS(f"Demo city ready: {result.city}."))
+        self.stdout.write("Demo logins (username / role / agency):")
+        for username, role, agency in result.logins:
+            self.stdout.write(f"  {username:<6} {role:<22} {agency}")
+        self.stdout.write(f"Password for all demo users (DEMO_PASSWORD): {result.password}")

@@ -1,0 +1,50 @@
+"""What each role may use: the menu and the home page are built from this one list.
+
+Later features add their entries here; an entry is shown to users holding any of
+its roles, so the menu never offers a page that would refuse the user.
+"""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from agencies.roles import Role, has_role
+
+
+@dataclass(frozen=True)
+class Section:
+    label: str
+    description: str
+    url_name: str
+    roles: tuple[str, ...]
+
+    @property
+    def url(self) -> str:
+        return reverse(self.url_name)
+
+
+SECTIONS: tuple[Section, ...] = (
+    Section(
+        label=_("Administration"),
+        description=_("Agencies, units, users, roles and regions."),
+        url_name="admin:index",
+        roles=(Role.ADMIN,),
+    ),
+)
+
+# What each role will do in Sinergi, shown on the home page as orientation.
+ROLE_DUTIES = {
+    Role.INTAKE: _("Receive complaints, triage risk and open cases."),
+    Role.CASEWORKER: _("Work the cases assigned to you: assessment, plan, services, referrals."),
+    Role.SUPERVISOR: _("Assign cases, approve plans and closures, answer referrals."),
+    Role.HEAD: _("Follow your agency and the city network through dashboards and reports."),
+    Role.DATA_OFFICER: _("Produce de-identified reports, exports and SIMFONI-style recaps."),
+    Role.COORDINATOR: _("Run the coordination forum: meetings, minutes and action items."),
+    Role.ADMIN: _("Manage agencies, users, roles and regions. No case content."),
+    Role.COMMUNITY: _("File complaints and follow the status of what you filed."),
+}
+
+
+def sections_for(user) -> list[Section]:
+    return [section for section in SECTIONS if has_role(user, *section.roles)]
