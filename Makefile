@@ -43,7 +43,6 @@ run: demo
 
 messages: install
 	$(PY) manage.py makemessages --locale id --locale en --ignore '.venv/*' --ignore 'var/*' --no-obsolete
-	$(PY) manage.py makemessages --domain djangojs --locale id --locale en --ignore '.venv/*' --ignore 'var/*' --ignore 'static/vendor/*' --no-obsolete
 
 test: install translations
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -12,8 +12,8 @@ class SignInForm(AuthenticationForm):
     )
     error_messages = {
         "invalid_login": _(
-            "The username/e-mail and password do not match. Both are case-insensitive "
-            "except the password."
+            "The username/e-mail and password do not match. Note that the password is "
+            "case-sensitive."
         ),
         "inactive": _("This account is not active."),
     }

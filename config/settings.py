@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",
     "rest_framework",
     "django_filters",
     "guardian",
@@ -139,11 +140,17 @@ TEMPLATES = [
     },
 ]
 
+# Widget templates (the region picker) live with the project's templates.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
 # --- Database, cache, Celery ---------------------------------------------------------------
 
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{VAR_DIR / 'sinergi.sqlite3'}"),
+        # Production must name its PostgreSQL; only development may fall back to SQLite.
+        env_str(
+            "DATABASE_URL", None if IS_PRODUCTION else f"sqlite:///{VAR_DIR / 'sinergi.sqlite3'}"
+        ),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
         conn_health_checks=True,
     )
@@ -275,6 +282,7 @@ except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing root
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
@@ -290,21 +298,28 @@ STORAGES = {
 
 # --- E-mail ------------------------------------------------------------------------------
 
-_EMAIL_BACKENDS = {
-    "console": "django.core.mail.backends.console.EmailBackend",
-    "file": "django.core.mail.backends.filebased.EmailBackend",
-    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+# Env names keep the familiar EMAIL_* spelling; Django 6.1 reads them through MAILERS.
+_EMAIL_MODE = env_choice(
+    "EMAIL_BACKEND", ("console", "file", "smtp"), "smtp" if IS_PRODUCTION else "console"
+)
+_EMAIL_OPTIONS = {
+    "console": {},
+    "file": {"file_path": str(VAR_DIR / "mail")},
+    "smtp": {
+        "host": env_str("EMAIL_HOST", "localhost"),
+        "port": env_int("EMAIL_PORT", 587),
+        "username": env_str("EMAIL_HOST_USER", ""),
+        "password": env_str("EMAIL_HOST_PASSWORD", ""),
+        "use_tls": env_bool("EMAIL_USE_TLS", True),
+        "timeout": 10,
+    },
 }
-EMAIL_BACKEND = _EMAIL_BACKENDS[
-    env_choice("EMAIL_BACKEND", tuple(_EMAIL_BACKENDS), "smtp" if IS_PRODUCTION else "console")
-]
-EMAIL_FILE_PATH = VAR_DIR / "mail"
-EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("EMAIL_PORT", 587)
-EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
-EMAIL_TIMEOUT = 10
+MAILERS = {
+    "default": {
+        "BACKEND": f"django.core.mail.backends.{_EMAIL_MODE}.EmailBackend",
+        "OPTIONS": _EMAIL_OPTIONS[_EMAIL_MODE],
+    }
+}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sinergi <no-reply@sinergi.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 

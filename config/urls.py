@@ -1,6 +1,5 @@
 from django.contrib import admin
 from django.urls import include, path
-from django.views.i18n import JavaScriptCatalog
 
 from config.health import healthz
 
@@ -10,6 +9,5 @@ admin.site.site_title = "Sinergi"
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("", include("agencies.urls")),
 ]

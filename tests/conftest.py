@@ -1,0 +1,73 @@
+"""The named cast of Sinergi's tests, matching the demo logins.
+
+The demo city is seeded once per test session, before any test runs; each test
+then runs in a transaction that is rolled back, so the cast is always fresh.
+"""
+
+import os
+
+import pytest
+from django.conf import settings
+
+from agencies.demo import demo_city_seed
+from agencies.models import Agency, User
+from config.translations import compile_all
+
+CAST = ("ani", "hadi", "budi", "citra", "dewi", "fajar", "gita", "eko", "rina")
+
+
+def pytest_configure(config):
+    # Hashing cost is not what these tests measure.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests read the translated pages, so the catalogues must match the .po files.
+    compile_all()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        demo_city_seed()
+
+
+def _cast_member(username: str):
+    @pytest.fixture
+    def member(db) -> User:
+        return User.objects.get(username=username)
+
+    member.__doc__ = f"The demo user {username!r}."
+    return member
+
+
+ani = _cast_member("ani")  # caseworker, Dinas Sosial
+hadi = _cast_member("hadi")  # intake officer, Dinas Sosial
+budi = _cast_member("budi")  # supervisor, Dinas Sosial
+citra = _cast_member("citra")  # caseworker, UPTD PPA
+dewi = _cast_member("dewi")  # head, DP3AKB
+fajar = _cast_member("fajar")  # coordinator, DP3AKB
+gita = _cast_member("gita")  # data officer, DP3AKB
+eko = _cast_member("eko")  # system administrator
+rina = _cast_member("rina")  # community reporter (PATBM)
+
+
+@pytest.fixture
+def dinsos(db) -> Agency:
+    return Agency.objects.get(nomenclature="Dinsos")
+
+
+@pytest.fixture
+def uptd_ppa(db) -> Agency:
+    return Agency.objects.get(nomenclature="UPTD PPA")
+
+
+@pytest.fixture
+def demo_password() -> str:
+    return settings.DEMO_PASSWORD
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The real Redis of CI; .ci/run fails the build if this ever skips."""
+    url = os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("REDIS_URL is not set: this test needs a real Redis")
+    return url

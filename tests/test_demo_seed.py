@@ -1,0 +1,58 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from agencies.demo import demo_city_seed
+from agencies.models import Agency, Membership, User
+from agencies.roles import agency_of, roles_of
+
+pytestmark = pytest.mark.django_db
+
+EXPECTED = {
+    "ani": ("Dinsos", {"caseworker"}),
+    "hadi": ("Dinsos", {"intake"}),
+    "budi": ("Dinsos", {"supervisor"}),
+    "citra": ("UPTD PPA", {"caseworker"}),
+    "dewi": ("DP3AKB", {"head"}),
+    "fajar": ("DP3AKB", {"coordinator"}),
+    "gita": ("DP3AKB", {"data_officer"}),
+    "eko": ("DP3AKB", {"admin"}),
+    "rina": ("DP3AKB", {"community"}),
+}
+
+
+def test_it_creates_the_cast_with_their_agencies_and_roles():
+    for username, (agency, roles) in EXPECTED.items():
+        user = User.objects.get(username=username)
+        assert str(agency_of(user)) == agency
+        assert roles_of(user) == roles
+
+
+def test_the_agencies_serve_kota_balikpapan_in_wita():
+    agencies = Agency.objects.all()
+    assert agencies.count() == 12
+    assert {agency.regency_id for agency in agencies} == {"64.71"}
+    assert {agency.time_zone for agency in agencies} == {"Asia/Makassar"}
+
+
+def test_running_it_again_creates_no_duplicates():
+    before = (Agency.objects.count(), User.objects.count(), Membership.objects.count())
+    demo_city_seed()
+    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    after = (Agency.objects.count(), User.objects.count(), Membership.objects.count())
+    assert before == after
+
+
+def test_only_the_admin_may_use_the_admin_site(eko, ani):
+    assert eko.is_staff and not eko.is_superuser
+    assert not ani.is_staff
+
+
+def test_demo_password_logs_in(client, demo_password):
+    response = client.post("/masuk/", {"username": "ani", "password": demo_password})
+    assert response.status_code == 302
+
+
+def test_it_refuses_a_production_configuration(settings):
+    settings.IS_PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("seed_demo")

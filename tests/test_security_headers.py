@@ -1,0 +1,43 @@
+import pytest
+
+pytestmark = pytest.mark.django_db
+
+PUBLIC_PAGES = ["/", "/masuk/", "/sandi/lupa/"]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_every_page_carries_a_strict_content_security_policy(client, path):
+    policy = client.get(path).headers["Content-Security-Policy"]
+    assert "default-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert "unsafe-inline" not in policy
+    assert "unsafe-eval" not in policy
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_pages_refuse_framing_and_sniffing(client, path):
+    response = client.get(path)
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_signed_in_pages_are_never_cached(client, ani):
+    client.force_login(ani)
+    response = client.get("/beranda/")
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "private" in response.headers["Cache-Control"]
+
+
+def test_pages_have_no_inline_scripts(client, ani):
+    client.force_login(ani)
+    html = client.get("/beranda/").content.decode()
+    for fragment in html.split("<script")[1:]:
+        assert fragment.lstrip().startswith("src="), fragment[:80]
+
+
+def test_session_cookie_is_http_only(client, ani, demo_password):
+    response = client.post("/masuk/", {"username": "ani", "password": demo_password})
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"]
+    assert cookie["samesite"] == "Lax"
