@@ -1,5 +1,6 @@
 """Sign-in by username or e-mail, and the name django-axes counts failures under."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.db.models import Q
@@ -32,3 +33,15 @@ def lockout_username(request, credentials) -> str:
     """Failures are counted per typed login, case-insensitively, known or not."""
     raw = (credentials or {}).get("username") or request.POST.get("username", "")
     return raw.strip().lower()
+
+
+def client_ip(request) -> str:
+    """The address failures are counted under: the socket peer, or the client as seen
+    by the last of TRUSTED_PROXY_COUNT reverse proxies (never a header a client could
+    forge on its own)."""
+    proxies = settings.TRUSTED_PROXY_COUNT
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
+    if proxies and len(hops) >= proxies:
+        return hops[-proxies]
+    return request.META.get("REMOTE_ADDR", "")

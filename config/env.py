@@ -21,7 +21,7 @@ def _raw(name: str) -> str | None:
     NAMES_READ.add(name)
     value = os.environ.get(name)
     file_path = os.environ.get(f"{name}_FILE")
-    if value is None and file_path:
+    if not value and file_path:
         try:
             return Path(file_path).read_text().strip()
         except OSError as exc:

@@ -29,6 +29,7 @@ def production_environment(**overrides: str) -> dict[str, str]:
             "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
             "IDENTITY_HASH_KEY": Fernet.generate_key().decode(),
             "ALLOWED_HOSTS": "sinergi.balikpapan.go.id",
+            "EMAIL_HOST": "smtp.balikpapan.go.id",
             "DATABASE_URL": os.environ.get(
                 "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/sinergi"
             ),

@@ -1,3 +1,5 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
 
@@ -37,7 +39,7 @@ def test_the_agencies_serve_kota_balikpapan_in_wita():
 def test_running_it_again_creates_no_duplicates():
     before = (Agency.objects.count(), User.objects.count(), Membership.objects.count())
     demo_city_seed()
-    call_command("seed_demo", stdout=open("/dev/null", "w"))
+    call_command("seed_demo", stdout=io.StringIO())
     after = (Agency.objects.count(), User.objects.count(), Membership.objects.count())
     assert before == after
 

@@ -11,7 +11,7 @@ def test_it_reports_the_database(client):
 
 @pytest.mark.services
 def test_it_reports_redis_when_configured(client, redis_url, settings):
-    assert settings.REDIS_URL == redis_url
+    assert redis_url == settings.REDIS_URL
     assert client.get("/healthz").json()["redis"] == "ok"
 
 

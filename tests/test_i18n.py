@@ -1,7 +1,9 @@
 """Every user-facing string is translatable, and translated in both languages."""
 
 import re
+import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -71,9 +73,7 @@ def test_the_english_catalogue_has_every_string():
 
 def test_the_catalogues_are_up_to_date_with_the_code(tmp_path):
     """A string marked for translation but missing from the catalogue fails here."""
-    result = subprocess.run(
-        ["xgettext", "--version"], capture_output=True, text=True, check=False
-    )
+    result = subprocess.run(["xgettext", "--version"], capture_output=True, text=True, check=False)
     if result.returncode != 0:
         pytest.fail("GNU gettext (xgettext) is needed to check the catalogues")
     extracted = _extract_messages(tmp_path)
@@ -82,8 +82,6 @@ def test_the_catalogues_are_up_to_date_with_the_code(tmp_path):
 
 
 def _extract_messages(workdir: Path) -> set[str]:
-    import shutil
-
     copy = workdir / "project"
     shutil.copytree(
         BASE_DIR,
@@ -93,10 +91,10 @@ def _extract_messages(workdir: Path) -> set[str]:
     shutil.rmtree(copy / "locale")
     (copy / "locale").mkdir()
     subprocess.run(
-        ["python", "manage.py", "makemessages", "--locale", "id", "--ignore", "tests/*"],
+        [sys.executable, "manage.py", "makemessages", "--locale", "id", "--ignore", "tests/*"],
         cwd=copy,
         check=True,
         capture_output=True,
-        env={"PATH": f"{Path(__import__('sys').executable).parent}:/usr/bin:/bin"},
+        env={"PATH": "/usr/local/bin:/usr/bin:/bin"},
     )
     return {entry.msgid for entry in polib.pofile(str(copy / "locale/id/LC_MESSAGES/django.po"))}

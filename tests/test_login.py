@@ -122,3 +122,19 @@ def test_the_idle_clock_moves_with_activity(client, ani):
     _age_session(client, idle_seconds=10 * 60, total_seconds=10 * 60)
     client.get("/beranda/")
     assert int(time.time()) - client.session[SESSION_LAST_SEEN] < 5
+
+
+def test_behind_a_trusted_proxy_failures_count_per_client_address(client, settings, demo_password):
+    settings.TRUSTED_PROXY_COUNT = 1
+    for _attempt in range(5):
+        client.post(
+            "/masuk/",
+            {"username": "ani", "password": "wrong"},
+            HTTP_X_FORWARDED_FOR="198.51.100.7",
+        )
+    other_office = client.post(
+        "/masuk/",
+        {"username": "ani", "password": demo_password},
+        HTTP_X_FORWARDED_FOR="203.0.113.9",
+    )
+    assert other_office.status_code == 302

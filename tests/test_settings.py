@@ -48,6 +48,7 @@ def test_production_starts_with_a_complete_environment():
         ({"ALLOWED_HOSTS": ""}, "ALLOWED_HOSTS is required"),
         ({"REDIS_URL": ""}, "REDIS_URL is required"),
         ({"DATABASE_URL": ""}, "DATABASE_URL is required"),
+        ({"EMAIL_HOST": ""}, "EMAIL_HOST is required"),
         ({"FIELD_ENCRYPTION_KEYS": "not-a-key"}, "Fernet"),
         ({"TIME_ZONE": "Mars/Olympus"}, "not a known time zone"),
     ],
