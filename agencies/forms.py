@@ -10,6 +10,11 @@ class SignInForm(AuthenticationForm):
         max_length=254,
         widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}),
     )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
     error_messages = {
         "invalid_login": _(
             "The username/e-mail and password do not match. Note that the password is "

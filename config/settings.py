@@ -60,9 +60,13 @@ if IS_PRODUCTION and (len(SECRET_KEY) < 50 or SECRET_KEY.startswith("django-inse
 
 # Identity fields are encrypted with the first key; the others still decrypt, so a
 # key is rotated by putting a new one first and re-encrypting at leisure.
-FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS") or [
-    _secret("FIELD_ENCRYPTION_KEY", lambda: Fernet.generate_key().decode())
-]
+FIELD_ENCRYPTION_KEYS = env_list("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS and not IS_PRODUCTION:
+    FIELD_ENCRYPTION_KEYS = [
+        _development_secret("field_encryption_key", lambda: Fernet.generate_key().decode())
+    ]
+if not FIELD_ENCRYPTION_KEYS:
+    raise ImproperlyConfigured("Environment variable FIELD_ENCRYPTION_KEYS is required.")
 for _key in FIELD_ENCRYPTION_KEYS:
     try:
         Fernet(_key)
@@ -199,7 +203,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "landing"
 
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "full_name", "email")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},

@@ -1,0 +1,53 @@
+"""A real Celery worker on the real Redis runs Sinergi's tasks."""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.conf import settings
+
+from config.celery import app, ping
+from tests.processes import BASE_DIR
+
+
+@pytest.fixture
+def worker(redis_url):
+    """A solo worker on a queue of its own, so no other worker can take the task."""
+    queue = f"sinergi-test-{uuid.uuid4().hex[:8]}"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "config",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "--loglevel=WARNING",
+        ],
+        cwd=BASE_DIR,
+        env={**os.environ, "REDIS_URL": redis_url},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    yield queue
+    process.terminate()
+    process.wait(timeout=30)
+
+
+@pytest.mark.services
+def test_a_worker_consumes_from_redis(worker):
+    assert not settings.CELERY_TASK_ALWAYS_EAGER
+    result = ping.apply_async(queue=worker)
+    assert result.get(timeout=60) == "pong"
+
+
+def test_tasks_are_acknowledged_late_and_redelivered_when_a_worker_dies():
+    assert app.conf.task_acks_late is True
+    assert app.conf.task_reject_on_worker_lost is True
+    assert app.conf.worker_prefetch_multiplier == 1

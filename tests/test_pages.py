@@ -1,0 +1,53 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_landing_page_is_public_and_explains_how_to_report(client):
+    response = client.get("/")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Cara melaporkan kasus" in html
+    assert "129" in html
+
+
+def test_the_home_page_needs_sign_in(client):
+    response = client.get("/beranda/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/masuk/?next=/beranda/"
+
+
+def test_signed_in_visitors_of_the_landing_page_go_home(client, ani):
+    client.force_login(ani)
+    assert client.get("/").headers["Location"] == "/beranda/"
+
+
+def test_the_home_page_shows_the_agency_and_what_the_role_does(client, ani):
+    client.force_login(ani)
+    html = client.get("/beranda/").content.decode()
+    assert "Dinas Sosial Kota Balikpapan" in html
+    assert "Pendamping" in html
+    assert "/admin/" not in html
+
+
+def test_the_admin_sees_the_administration_link(client, eko):
+    client.force_login(eko)
+    assert 'href="/admin/"' in client.get("/beranda/").content.decode()
+
+
+def test_a_user_without_an_agency_is_told_to_ask_the_administrator(client):
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory())
+    assert "belum terhubung" in client.get("/beranda/").content.decode()
+
+
+def test_the_home_page_runs_a_fixed_number_of_queries(client, ani):
+    client.force_login(ani)
+    client.get("/beranda/")
+    with CaptureQueriesContext(connection) as queries:
+        client.get("/beranda/")
+    # session, user, membership with agency and unit, its roles
+    assert len(queries) == 4, [query["sql"] for query in queries]

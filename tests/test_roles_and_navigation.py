@@ -1,0 +1,105 @@
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import RequestFactory
+from django.views import View
+
+from agencies.models import Membership
+from agencies.navigation import sections_for
+from agencies.roles import Role, has_role, roles_of
+from agencies.services import membership_set_roles
+from agencies.views.mixins import RoleRequiredMixin
+from tests.factories import member_of
+
+pytestmark = pytest.mark.django_db
+
+
+def test_roles_come_from_the_membership(budi, ani):
+    assert has_role(budi, Role.SUPERVISOR)
+    assert not has_role(ani, Role.SUPERVISOR, Role.HEAD)
+
+
+def test_a_user_may_hold_several_roles(dinsos):
+    user = member_of(dinsos, Role.INTAKE, Role.CASEWORKER)
+    assert roles_of(user) == {"intake", "caseworker"}
+
+
+def test_an_inactive_agency_grants_no_roles(ani, dinsos):
+    dinsos.is_active = False
+    dinsos.save(update_fields=["is_active"])
+    assert roles_of(type(ani).objects.get(pk=ani.pk)) == frozenset()
+
+
+def test_anonymous_users_have_no_roles(rf):
+    from django.contrib.auth.models import AnonymousUser
+
+    assert roles_of(AnonymousUser()) == frozenset()
+
+
+def test_setting_roles_replaces_them_and_opens_the_admin_site_only_to_admins(ani):
+    membership = Membership.objects.get(user=ani)
+    membership_set_roles(membership=membership, roles=[Role.ADMIN])
+    ani.refresh_from_db()
+    assert roles_of(ani) == {"admin"} and ani.is_staff
+    membership_set_roles(membership=membership, roles=[Role.CASEWORKER])
+    ani.refresh_from_db()
+    assert not ani.is_staff
+    assert not ani.groups.exists()
+
+
+def test_unknown_roles_are_refused(ani):
+    with pytest.raises(ValueError, match="Unknown"):
+        membership_set_roles(membership=ani.membership, roles=["overlord"])
+
+
+class SupervisorsOnly(RoleRequiredMixin, View):
+    required_roles = (Role.SUPERVISOR,)
+
+    def get(self, request):
+        return "allowed"
+
+
+def test_the_role_mixin_refuses_other_roles(ani, budi):
+    request = RequestFactory().get("/")
+    request.user = ani
+    with pytest.raises(PermissionDenied):
+        SupervisorsOnly.as_view()(request)
+    request.user = budi
+    assert SupervisorsOnly.as_view()(request) == "allowed"
+
+
+def test_only_the_admin_sees_the_administration_entry(eko, ani):
+    assert [section.url_name for section in sections_for(eko)] == ["admin:index"]
+    assert sections_for(ani) == []
+
+
+def test_the_admin_manages_agencies_but_sees_no_other_app(client, eko):
+    client.force_login(eko)
+    assert client.get("/admin/agencies/agency/").status_code == 200
+    assert client.get("/admin/agencies/region/?q=Balikpapan").status_code == 200
+    index = client.get("/admin/").content.decode()
+    assert "/admin/agencies/agency/" in index
+    assert "/admin/auth/group/" not in index
+
+
+def test_staff_other_than_admins_cannot_open_the_admin_site(client, budi):
+    client.force_login(budi)
+    response = client.get("/admin/")
+    assert response.status_code == 302
+    assert "/admin/login/" in response.headers["Location"]
+
+
+def test_the_admin_assigns_roles_with_checkboxes(client, eko, ani):
+    client.force_login(eko)
+    membership = ani.membership
+    response = client.post(
+        f"/admin/agencies/membership/{membership.pk}/change/",
+        {
+            "user": ani.pk,
+            "agency": membership.agency_id,
+            "unit": membership.unit_id or "",
+            "position": "Pekerja Sosial",
+            "role_set": ["caseworker", "intake"],
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert roles_of(type(ani).objects.get(pk=ani.pk)) == {"caseworker", "intake"}
