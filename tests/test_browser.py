@@ -36,6 +36,13 @@ def page():
         browser.close()
 
 
+def sign_in(page, base_url: str, username: str) -> None:
+    page.goto(f"{base_url}/masuk/")
+    page.get_by_label("Nama pengguna atau e-mail").fill(username)
+    page.get_by_label("Kata sandi").fill(settings.DEMO_PASSWORD)
+    page.get_by_role("button", name="Masuk").click()
+
+
 def test_ani_signs_in_reads_indonesian_switches_to_english_and_signs_out(demo_server, page):
     from playwright.sync_api import expect
 
@@ -59,3 +66,17 @@ def test_ani_signs_in_reads_indonesian_switches_to_english_and_signs_out(demo_se
     expect(page).to_have_url(f"{demo_server}/")
     expect(page.get_by_role("link", name="Sign in").first).to_be_visible()
     assert page.console_errors == [], "CSP violations or script errors in the console"
+
+
+def test_the_region_picker_loads_each_level_from_the_one_above(demo_server, page):
+    from playwright.sync_api import expect
+
+    sign_in(page, demo_server, "eko")
+    page.goto(f"{demo_server}/admin/agencies/agency/add/")
+    regency = page.locator("#id_regency")
+    expect(regency).to_be_disabled()
+    page.locator("#id_regency_level1").select_option(label="Kalimantan Timur")
+    expect(regency).to_be_enabled()
+    regency.select_option(label="Kota Balikpapan")
+    expect(regency).to_have_value("64.71")
+    assert page.console_errors == []
