@@ -127,6 +127,13 @@ class UserAdmin(DjangoUserAdmin):
     ]
     filter_horizontal = ["groups"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # Access follows the admin role (membership_set_roles); a system administrator
+        # must not be able to raise anyone, including themselves, to superuser.
+        if request.user.is_superuser:
+            return ["last_login", "date_joined"]
+        return ["is_staff", "is_superuser", "groups", "last_login", "date_joined"]
+
 
 class RegionChildrenInline(admin.TabularInline):
     model = Region

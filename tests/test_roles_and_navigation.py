@@ -103,3 +103,25 @@ def test_the_admin_assigns_roles_with_checkboxes(client, eko, ani):
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     assert roles_of(type(ani).objects.get(pk=ani.pk)) == {"caseworker", "intake"}
+
+
+def test_the_admin_cannot_make_anyone_a_superuser(client, eko):
+    client.force_login(eko)
+    response = client.post(
+        f"/admin/agencies/user/{eko.pk}/change/",
+        {
+            "username": "eko",
+            "full_name": "Eko Wibowo",
+            "email": "eko@demo.sinergi.invalid",
+            "preferred_language": "id",
+            "is_active": "on",
+            "is_superuser": "on",
+            "is_staff": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "00:00:00",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    eko.refresh_from_db()
+    assert eko.full_name == "Eko Wibowo"
+    assert not eko.is_superuser

@@ -16,5 +16,5 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {result.city}."))
         self.stdout.write("Demo logins (username / role / agency):")
         for username, role, agency in result.logins:
-            self.stdout.write(f"  {username:<6} {role:<22} {agency}")
+            self.stdout.write(f"  {username:<6} {role:<28} {agency}")
         self.stdout.write(f"Password for all demo users (DEMO_PASSWORD): {result.password}")
