@@ -28,13 +28,33 @@ class AgencyForm(forms.ModelForm):
         ]
 
 
-class UnitInline(admin.TabularInline):
+class AdminRolePermissions:
+    """Everything on the admin site is open to the admin role (and superusers), nothing
+    to anyone else: the role, not per-model permission rows, is the source of truth."""
+
+    def has_module_permission(self, request):
+        return self.admin_site.has_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_add_permission(self, request, *args):
+        return self.admin_site.has_permission(request)
+
+    def has_change_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.admin_site.has_permission(request)
+
+
+class UnitInline(AdminRolePermissions, admin.TabularInline):
     model = Unit
     extra = 0
 
 
 @admin.register(Agency)
-class AgencyAdmin(admin.ModelAdmin):
+class AgencyAdmin(AdminRolePermissions, admin.ModelAdmin):
     form = AgencyForm
     list_display = ["name", "nomenclature", "type", "regency", "time_zone", "is_active"]
     list_filter = ["type", "is_active", "time_zone"]
@@ -44,7 +64,7 @@ class AgencyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(AdminRolePermissions, admin.ModelAdmin):
     list_display = ["name", "agency"]
     list_select_related = ["agency"]
     search_fields = ["name", "agency__name"]
@@ -70,7 +90,7 @@ class MembershipForm(forms.ModelForm):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(AdminRolePermissions, admin.ModelAdmin):
     form = MembershipForm
     list_display = ["user", "agency", "unit", "role_list"]
     list_select_related = ["user", "agency", "unit"]
@@ -103,17 +123,17 @@ class SinergiUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(AdminRolePermissions, DjangoUserAdmin):
     form = SinergiUserChangeForm
     add_form = SinergiUserCreationForm
-    list_display = ["username", "full_name", "email", "is_active", "is_staff"]
-    list_filter = ["is_active", "is_staff"]
+    list_display = ["username", "full_name", "email", "is_active", "is_superuser"]
+    list_filter = ["is_active"]
     search_fields = ["username", "full_name", "email"]
     ordering = ["username"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["full_name", "email", "phone", "preferred_language"]}),
-        (_("Access"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
+        (_("Access"), {"fields": ["is_active", "is_superuser"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
@@ -125,17 +145,21 @@ class UserAdmin(DjangoUserAdmin):
             },
         )
     ]
-    filter_horizontal = ["groups"]
+
+    def get_queryset(self, request):
+        users = super().get_queryset(request)
+        if request.user.is_superuser:
+            return users
+        # A system administrator manages agency staff, never the emergency superusers.
+        return users.filter(is_superuser=False)
 
     def get_readonly_fields(self, request, obj=None):
-        # Access follows the admin role (membership_set_roles); a system administrator
-        # must not be able to raise anyone, including themselves, to superuser.
         if request.user.is_superuser:
             return ["last_login", "date_joined"]
-        return ["is_staff", "is_superuser", "groups", "last_login", "date_joined"]
+        return ["is_superuser", "last_login", "date_joined"]
 
 
-class RegionChildrenInline(admin.TabularInline):
+class RegionChildrenInline(AdminRolePermissions, admin.TabularInline):
     model = Region
     fields = ["code", "name", "kind", "is_active"]
     readonly_fields = fields
@@ -148,7 +172,7 @@ class RegionChildrenInline(admin.TabularInline):
 
 
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(AdminRolePermissions, admin.ModelAdmin):
     list_display = ["code", "name", "kind", "parent", "is_active"]
     list_filter = ["level", "kind", "is_active"]
     list_select_related = ["parent"]
@@ -157,3 +181,6 @@ class RegionAdmin(admin.ModelAdmin):
     raw_id_fields = ["parent"]
     inlines = [RegionChildrenInline]
     show_full_result_count = False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # records point at regions; a dropped code is retired on import

@@ -30,9 +30,18 @@ class UsernameOrEmailBackend(ModelBackend):
 
 
 def lockout_username(request, credentials) -> str:
-    """Failures are counted per typed login, case-insensitively, known or not."""
-    raw = (credentials or {}).get("username") or request.POST.get("username", "")
-    return raw.strip().lower()
+    """The name failures are counted under: the account's username when the typed login
+    (username or e-mail) names exactly one account, else the typed text itself, so an
+    unknown name locks out exactly like a known one."""
+    typed = ((credentials or {}).get("username") or request.POST.get("username", "")).strip()
+    usernames = list(
+        get_user_model()
+        ._default_manager.filter(
+            Q(username__iexact=typed) | (Q(email__iexact=typed) & ~Q(email=""))
+        )
+        .values_list("username", flat=True)[:2]
+    )
+    return (usernames[0] if len(usernames) == 1 else typed).lower()
 
 
 def client_ip(request) -> str:

@@ -1,6 +1,8 @@
+import hashlib
+
 from django import forms
-from django.conf import settings
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 
@@ -24,6 +26,15 @@ class SignInForm(AuthenticationForm):
     }
 
 
-class LanguageForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), choices=settings.LANGUAGES)
-    next = forms.CharField(required=False)
+class ThrottledPasswordResetForm(PasswordResetForm):
+    """Sends at most RESETS_PER_HOUR reset mails to one address, so nobody can flood a
+    colleague's inbox. Past the limit the page answers exactly as before, silently."""
+
+    RESETS_PER_HOUR = 3
+
+    def get_users(self, email):
+        key = "password-reset:" + hashlib.sha256(email.strip().lower().encode()).hexdigest()
+        cache.add(key, 0, timeout=60 * 60)
+        if cache.incr(key) > self.RESETS_PER_HOUR:
+            return iter(())
+        return super().get_users(email)

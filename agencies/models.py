@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.roles import Role
+from agencies.roles import Role, has_role
 
 
 class Region(models.Model):
@@ -188,9 +188,14 @@ class Unit(models.Model):
 
 
 class UserManager(DjangoUserManager):
+    """Users carry no staff flag: access to the admin site follows the ``admin`` role."""
+
     def create_user(self, username, email=None, password=None, **extra_fields):
-        extra_fields.setdefault("is_staff", False)
         extra_fields.setdefault("is_superuser", False)
+        return self._create_user(username, email, password, **extra_fields)
+
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields["is_superuser"] = True
         return self._create_user(username, email, password, **extra_fields)
 
 
@@ -212,11 +217,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         max_length=8,
         choices=[("id", _("Indonesian")), ("en", _("English"))],
         default="id",
-    )
-    is_staff = models.BooleanField(
-        _("may use the admin site"),
-        default=False,
-        help_text=_("Set for system administrators only."),
     )
     is_active = models.BooleanField(
         _("active"),
@@ -251,6 +251,11 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_full_name(self) -> str:
         return self.full_name
+
+    @property
+    def is_staff(self) -> bool:
+        """May use the admin site: superusers, and holders of the ``admin`` role."""
+        return self.is_active and (self.is_superuser or has_role(self, Role.ADMIN))
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.username

@@ -9,14 +9,7 @@ urlpatterns = [
     path("masuk/", auth.SignInView.as_view(), name="login"),
     path("keluar/", auth_views.LogoutView.as_view(), name="logout"),
     path("bahasa/", auth.set_language, name="set-language"),
-    path(
-        "sandi/lupa/",
-        auth_views.PasswordResetView.as_view(
-            email_template_name="registration/password_reset_email.txt",
-            subject_template_name="registration/password_reset_subject.txt",
-        ),
-        name="password_reset",
-    ),
+    path("sandi/lupa/", auth.PasswordResetView.as_view(), name="password_reset"),
     path(
         "sandi/lupa/terkirim/",
         auth_views.PasswordResetDoneView.as_view(),

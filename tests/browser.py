@@ -86,7 +86,7 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> 
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server stopped: {process.stdout.read()}")
+            raise RuntimeError(f"the server stopped; see {process.args} log in its work dir")
         try:
             with urllib.request.urlopen(f"{url}/healthz", timeout=2):  # noqa: S310
                 return
@@ -101,13 +101,14 @@ def start_demo_server(work_dir: Path) -> tuple[str, subprocess.Popen]:
     _manage("migrate", "--noinput", env=env)
     _manage("seed_demo", env=env)
     port = _free_port()
+    # The server's log goes to a file: an unread pipe would fill up and stall it.
+    log = (work_dir / "server.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
         cwd=BASE_DIR,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
-        text=True,
     )
     base_url = f"http://127.0.0.1:{port}"
     _wait_until_up(base_url, process)

@@ -8,6 +8,8 @@ import os
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
+from django.utils.translation import trans_real
 
 from agencies.demo import demo_city_seed
 from agencies.models import Agency, User
@@ -19,14 +21,23 @@ CAST = ("ani", "hadi", "budi", "citra", "dewi", "fajar", "gita", "eko", "rina")
 def pytest_configure(config):
     # Hashing cost is not what these tests measure.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-    # Tests read the translated pages, so the catalogues must match the .po files.
-    compile_all()
+    # Tests read the translated pages, so the catalogues must match the .po files;
+    # catalogues Django loaded while starting up are dropped if they were stale.
+    if compile_all():
+        trans_real._translations = {}
+        trans_real._default = None
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         demo_city_seed()
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Throttles and counters live in the cache; each test starts with none."""
+    cache.clear()
 
 
 def _cast_member(username: str):

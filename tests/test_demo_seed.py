@@ -46,7 +46,7 @@ def test_running_it_again_creates_no_duplicates():
 
 def test_only_the_admin_may_use_the_admin_site(eko, ani):
     assert eko.is_staff and not eko.is_superuser
-    assert not ani.is_staff
+    assert not ani.is_staff and not ani.is_superuser
 
 
 def test_demo_password_logs_in(client, demo_password):

@@ -35,10 +35,14 @@ def test_a_wrong_password_shows_the_form_again_in_indonesian(client, ani):
 
 
 def test_it_rotates_the_session_at_sign_in(client, demo_password):
-    client.get("/masuk/")
-    client.cookies["sessionid"] = "anonymous-session-key"
+    client.post("/bahasa/", {"language": "en"})
+    session = client.session
+    session["visited"] = True
+    session.save()
+    anonymous_key = session.session_key
     sign_in(client, "ani", demo_password)
-    assert client.session.session_key != "anonymous-session-key"
+    assert client.session.session_key != anonymous_key
+    assert client.session["visited"] is True  # same session data, new key
 
 
 def test_five_failures_lock_the_username_even_with_the_right_password(client, demo_password):
@@ -50,11 +54,30 @@ def test_five_failures_lock_the_username_even_with_the_right_password(client, de
     assert "15 menit" in response.content.decode()
 
 
+def test_four_failures_do_not_lock(client, demo_password):
+    for _attempt in range(4):
+        sign_in(client, "ani", "wrong-password")
+    assert sign_in(client, "ani", demo_password).status_code == 302
+
+
 def test_unknown_usernames_lock_out_the_same_way(client):
-    responses = [sign_in(client, "nobody-here", "wrong-password") for _ in range(6)]
+    unknown = [sign_in(client, "nobody-here", "wrong-password") for _ in range(6)]
     known = [sign_in(client, "ani", "wrong-password") for _ in range(6)]
-    assert [r.status_code for r in responses] == [r.status_code for r in known]
-    assert responses[-1].status_code == 429
+    assert [r.status_code for r in unknown] == [r.status_code for r in known]
+    assert unknown[-1].status_code == 429
+    assert _alert(unknown[-1]) == _alert(known[-1])
+    assert _alert(unknown[0]) == _alert(known[0])
+
+
+def _alert(response) -> str:
+    html = response.content.decode()
+    return html[html.index('role="alert"') :].split("</div>")[0]
+
+
+def test_the_e_mail_address_shares_the_usernames_lockout(client, demo_password):
+    for _attempt in range(5):
+        sign_in(client, "ani", "wrong-password")
+    assert sign_in(client, "ani@demo.sinergi.invalid", demo_password).status_code == 429
 
 
 def test_the_lockout_ends_after_15_minutes(client, demo_password):
@@ -66,8 +89,12 @@ def test_the_lockout_ends_after_15_minutes(client, demo_password):
 
 def test_a_lockout_is_per_username_and_address(client, demo_password):
     for _attempt in range(5):
-        sign_in(client, "budi", "wrong-password")
-    assert sign_in(client, "ani", demo_password).status_code == 302
+        sign_in(client, "ani", "wrong-password")
+    assert sign_in(client, "budi", demo_password).status_code == 302
+    other_address = client.post(
+        "/masuk/", {"username": "ani", "password": demo_password}, REMOTE_ADDR="10.9.8.7"
+    )
+    assert other_address.status_code == 302
 
 
 def test_sign_out_is_a_post(client, ani):

@@ -66,3 +66,10 @@ def test_a_used_link_no_longer_works(client, ani):
     new = "matahari terbit di timur"
     client.post(form_url, {"new_password1": new, "new_password2": new})
     assert "tidak berlaku" in client.get(link, follow=True).content.decode()
+
+
+def test_reset_mails_to_one_address_are_limited_to_three_an_hour(client, ani):
+    for _attempt in range(5):
+        response = client.post("/sandi/lupa/", {"email": "ani@demo.sinergi.invalid"})
+        assert response.headers["Location"] == "/sandi/lupa/terkirim/"
+    assert len(mail.outbox) == 3

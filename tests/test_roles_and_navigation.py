@@ -38,12 +38,9 @@ def test_anonymous_users_have_no_roles(rf):
 def test_setting_roles_replaces_them_and_opens_the_admin_site_only_to_admins(ani):
     membership = Membership.objects.get(user=ani)
     membership_set_roles(membership=membership, roles=[Role.ADMIN])
-    ani.refresh_from_db()
-    assert roles_of(ani) == {"admin"} and ani.is_staff
+    assert roles_of(membership.user) == {"admin"} and membership.user.is_staff
     membership_set_roles(membership=membership, roles=[Role.CASEWORKER])
-    ani.refresh_from_db()
-    assert not ani.is_staff
-    assert not ani.groups.exists()
+    assert not membership.user.is_staff
 
 
 def test_unknown_roles_are_refused(ani):
@@ -81,11 +78,40 @@ def test_the_admin_manages_agencies_but_sees_no_other_app(client, eko):
     assert "/admin/auth/group/" not in index
 
 
-def test_staff_other_than_admins_cannot_open_the_admin_site(client, budi):
+def test_other_roles_are_refused_by_the_admin_site(client, budi):
     client.force_login(budi)
-    response = client.get("/admin/")
+    assert client.get("/admin/").status_code == 403
+    assert client.get("/admin/agencies/agency/").status_code == 403
+
+
+def test_the_admin_site_sends_anonymous_visitors_to_the_one_sign_in_page(client):
+    response = client.get("/admin/agencies/agency/")
     assert response.status_code == 302
-    assert "/admin/login/" in response.headers["Location"]
+    assert response.headers["Location"].startswith("/masuk/?next=/admin/")
+
+
+def test_admin_access_ends_with_the_membership(client, eko):
+    client.force_login(eko)
+    eko.membership.delete()
+    assert client.get("/admin/").status_code == 403
+
+
+def test_admin_access_ends_when_the_agency_is_deactivated(client, eko):
+    client.force_login(eko)
+    eko.membership.agency.is_active = False
+    eko.membership.agency.save(update_fields=["is_active"])
+    assert client.get("/admin/").status_code == 403
+
+
+def test_the_admin_cannot_see_or_change_superusers(client, eko):
+    from agencies.models import User
+
+    root = User.objects.create_superuser("root", "root@example.invalid", "a-long-password-1")
+    client.force_login(eko)
+    assert "root" not in client.get("/admin/agencies/user/").content.decode()
+    assert client.get(f"/admin/agencies/user/{root.pk}/password/").status_code == 404
+    client.post(f"/admin/agencies/user/{root.pk}/delete/", {"post": "yes"})
+    assert User.objects.filter(pk=root.pk).exists()
 
 
 def test_the_admin_assigns_roles_with_checkboxes(client, eko, ani):
@@ -116,7 +142,6 @@ def test_the_admin_cannot_make_anyone_a_superuser(client, eko):
             "preferred_language": "id",
             "is_active": "on",
             "is_superuser": "on",
-            "is_staff": "on",
             "date_joined_0": "2026-01-01",
             "date_joined_1": "00:00:00",
         },
