@@ -3,7 +3,6 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Q
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -13,12 +12,7 @@ class UsernameOrEmailBackend(ModelBackend):
         if not username or password is None:
             return None
         user_model = get_user_model()
-        login = username.strip()
-        matches = list(
-            user_model._default_manager.filter(
-                Q(username__iexact=login) | (Q(email__iexact=login) & ~Q(email=""))
-            )[:2]
-        )
+        matches = list(user_model._default_manager.by_login(username)[:2])
         if len(matches) != 1:
             # Hash anyway so an unknown name takes as long as a wrong password.
             user_model().set_password(password)
@@ -35,11 +29,7 @@ def lockout_username(request, credentials) -> str:
     unknown name locks out exactly like a known one."""
     typed = ((credentials or {}).get("username") or request.POST.get("username", "")).strip()
     usernames = list(
-        get_user_model()
-        ._default_manager.filter(
-            Q(username__iexact=typed) | (Q(email__iexact=typed) & ~Q(email=""))
-        )
-        .values_list("username", flat=True)[:2]
+        get_user_model()._default_manager.by_login(typed).values_list("username", flat=True)[:2]
     )
     return (usernames[0] if len(usernames) == 1 else typed).lower()
 

@@ -198,6 +198,13 @@ class UserManager(DjangoUserManager):
         extra_fields["is_superuser"] = True
         return self._create_user(username, email, password, **extra_fields)
 
+    def by_login(self, login: str):
+        """Accounts a typed login names: by username or by e-mail, case-insensitively."""
+        login = login.strip()
+        return self.filter(
+            models.Q(username__iexact=login) | (models.Q(email__iexact=login) & ~models.Q(email=""))
+        )
+
 
 class User(AbstractBaseUser, PermissionsMixin):
     """A person who signs in to Sinergi. Logs in by username or e-mail."""
