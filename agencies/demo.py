@@ -94,6 +94,7 @@ class DemoSeedResult:
 def _ensure_regions() -> Region:
     if not Region.objects.filter(code=BALIKPAPAN).exists():
         region_import(province=KALTIM)
+    Region.objects.filter(code=BALIKPAPAN).update(case_code_prefix="BPN")
     return Region.objects.get(code=BALIKPAPAN)
 
 

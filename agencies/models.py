@@ -46,6 +46,12 @@ class Region(models.Model):
         default=True,
         help_text=_("Cleared when a later decree no longer lists the code."),
     )
+    case_code_prefix = models.CharField(
+        _("case code prefix"),
+        max_length=6,
+        blank=True,
+        help_text=_("For a regency/city: the letters case codes start with, e.g. BPN."),
+    )
 
     class Meta:
         verbose_name = _("region")
@@ -55,6 +61,10 @@ class Region(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.code})"
+
+    @property
+    def case_prefix(self) -> str:
+        return self.case_code_prefix or self.code.replace(".", "")
 
     @staticmethod
     def level_for_code(code: str) -> int:

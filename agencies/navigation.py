@@ -26,6 +26,12 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
+        label=_("Cases"),
+        description=_("The cases you work on or supervise, with their deadlines."),
+        url_name="case-list",
+        roles=(Role.INTAKE, Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD),
+    ),
+    Section(
         label=_("Administration"),
         description=_("Agencies, units, users, roles and regions."),
         url_name="admin:index",

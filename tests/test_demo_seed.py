@@ -58,3 +58,18 @@ def test_it_refuses_a_production_configuration(settings):
     settings.IS_PRODUCTION = True
     with pytest.raises(CommandError, match="production"):
         call_command("seed_demo")
+
+
+def test_the_command_adds_demo_cases_once_in_several_states(django_user_model):
+    from cases.models import Case
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Case.objects.count() == 5
+    assert set(Case.objects.values_list("lead_agency__nomenclature", flat=True)) == {
+        "Dinsos",
+        "UPTD PPA",
+    }
+    assert Case.objects.values("status").distinct().count() >= 4
+    ani = django_user_model.objects.get(username="ani")
+    assert Case.objects.visible_to(ani).count() == 2

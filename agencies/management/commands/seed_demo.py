@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agencies.demo import demo_city_seed
+from cases.demo import demo_cases_seed
 
 
 class Command(BaseCommand):
@@ -13,7 +14,10 @@ class Command(BaseCommand):
             raise CommandError("seed_demo refuses to run with SINERGI_ENV=production.")
         with transaction.atomic():
             result = demo_city_seed()
+            cases_created = demo_cases_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {result.city}."))
+        if cases_created:
+            self.stdout.write(f"Created {cases_created} demo cases (fictional children).")
         self.stdout.write("Demo logins (username / role / agency):")
         for username, role, agency in result.logins:
             self.stdout.write(f"  {username:<6} {role:<28} {agency}")

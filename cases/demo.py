@@ -1,0 +1,116 @@
+"""Demo cases for the demo city. Every name is obviously fictional ("Anak Contoh ...")."""
+
+import datetime
+
+from django.utils import timezone
+
+from agencies.models import Agency, User
+from cases.models import Case, CaseParty, CaseViolenceForm, Person
+from cases.models.choices import (
+    AmpkCategory,
+    CaseStatus,
+    PerpetratorRelationship,
+    PlaceType,
+    RiskLevel,
+    ViolenceForm,
+)
+from cases.services import case_open
+
+# (agency, intake, lead, status, risk, forms, child, sex, birth, days since the report)
+DEMO_CASES = [
+    (
+        "Dinsos",
+        "hadi",
+        "ani",
+        CaseStatus.ASSESSMENT,
+        RiskLevel.HIGH,
+        [ViolenceForm.PHYSICAL, ViolenceForm.PSYCHOLOGICAL],
+        "Anak Contoh Satu",
+        "L",
+        datetime.date(2013, 4, 12),
+        6,
+    ),
+    (
+        "Dinsos",
+        "hadi",
+        "ani",
+        CaseStatus.INTERVENTION,
+        RiskLevel.MEDIUM,
+        [ViolenceForm.NEGLECT],
+        "Anak Contoh Dua",
+        "P",
+        datetime.date(2016, 9, 1),
+        40,
+    ),
+    (
+        "Dinsos",
+        "hadi",
+        None,
+        CaseStatus.NEW,
+        RiskLevel.LOW,
+        [ViolenceForm.PSYCHOLOGICAL],
+        "Anak Contoh Tiga",
+        "P",
+        datetime.date(2010, 1, 20),
+        1,
+    ),
+    (
+        "UPTD PPA",
+        "citra",
+        "citra",
+        CaseStatus.NEW,
+        RiskLevel.HIGH,
+        [ViolenceForm.SEXUAL],
+        "Anak Contoh Empat",
+        "P",
+        datetime.date(2011, 6, 5),
+        4,
+    ),
+    (
+        "UPTD PPA",
+        "citra",
+        "citra",
+        CaseStatus.MONITORING,
+        RiskLevel.MEDIUM,
+        [ViolenceForm.SEXUAL, ViolenceForm.PSYCHOLOGICAL],
+        "Anak Contoh Lima",
+        "L",
+        datetime.date(2012, 11, 30),
+        90,
+    ),
+]
+
+
+def demo_cases_seed() -> int:
+    """Create the demo cases once; returns how many were created (0 when they exist)."""
+    agencies = {agency.nomenclature: agency for agency in Agency.objects.all()}
+    if Case.objects.filter(lead_agency__in=agencies.values()).exists():
+        return 0
+    for row in DEMO_CASES:
+        _demo_case(agencies, *row)
+    return len(DEMO_CASES)
+
+
+def _demo_case(agencies, agency, intake, lead, status, risk, forms, name, sex, birth, days):
+    users = {user.username: user for user in User.objects.filter(username__in=[intake, lead])}
+    case = case_open(
+        opened_by=users[intake],
+        agency=agencies[agency],
+        reported_at=timezone.now() - datetime.timedelta(days=days),
+        risk_level=risk,
+        ampk_category=AmpkCategory.PHYSICAL_PSYCHOLOGICAL,
+        place_type=PlaceType.HOUSEHOLD,
+        chronology="Contoh kronologi untuk demo; bukan kejadian nyata.",
+    )
+    Case.objects.filter(pk=case.pk).update(status=status, lead_caseworker=users.get(lead))
+    for form in forms:
+        CaseViolenceForm.objects.create(case=case, form=form)
+    child = Person.objects.create(name=name, sex=sex, birth_date=birth)
+    guardian = Person.objects.create(name=f"Wali {name}", sex="P")
+    CaseParty.objects.create(case=case, person=child, part=CaseParty.Part.CHILD)
+    CaseParty.objects.create(
+        case=case,
+        person=guardian,
+        part=CaseParty.Part.ALLEGED_PERPETRATOR,
+        relationship=PerpetratorRelationship.PARENT,
+    )

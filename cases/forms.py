@@ -1,0 +1,47 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models.choices import CaseStatus, RiskLevel
+
+
+class CaseFilterForm(forms.Form):
+    q = forms.CharField(label=_("Case code or initials"), required=False, max_length=30)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("All"))] + CaseStatus.choices, required=False
+    )
+    risk = forms.ChoiceField(
+        label=_("Risk level"), choices=[("", _("All"))] + RiskLevel.choices, required=False
+    )
+    mine = forms.BooleanField(label=_("Assigned to me"), required=False)
+
+    def apply(self, cases, user):
+        if not self.is_valid():
+            return cases
+        data = self.cleaned_data
+        if data["q"]:
+            term = data["q"].strip()
+            cases = cases.filter(code__icontains=term) | cases.filter(
+                parties__person__initials__iexact=term
+            )
+            cases = cases.distinct()
+        if data["status"]:
+            cases = cases.filter(status=data["status"])
+        if data["risk"]:
+            cases = cases.filter(risk_level=data["risk"])
+        if data["mine"]:
+            cases = cases.filter(lead_caseworker=user) | cases.filter(team__user=user)
+            cases = cases.distinct()
+        return cases
+
+
+class RevealIdentityForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for opening the identity"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+        max_length=500,
+    )
+
+    def __init__(self, *args, reason_required: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reason"].required = reason_required

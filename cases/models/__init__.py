@@ -1,0 +1,23 @@
+from cases.models.audit import AuditEvent
+from cases.models.cases import (
+    Case,
+    CaseCounter,
+    CaseGroupObjectPermission,
+    CaseParty,
+    CaseTeamMember,
+    CaseUserObjectPermission,
+    CaseViolenceForm,
+)
+from cases.models.people import Person
+
+__all__ = [
+    "AuditEvent",
+    "Case",
+    "CaseCounter",
+    "CaseGroupObjectPermission",
+    "CaseParty",
+    "CaseTeamMember",
+    "CaseUserObjectPermission",
+    "CaseViolenceForm",
+    "Person",
+]

@@ -1,0 +1,296 @@
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from agencies.models import Agency, Region
+from agencies.roles import Role, membership_of, roles_of
+from cases.encryption import EncryptedTextField
+from cases.models.choices import (
+    AmpkCategory,
+    CaseStatus,
+    Jurisdiction,
+    PerpetratorRelationship,
+    PlaceType,
+    RiskLevel,
+    TpksOffence,
+    ViolenceForm,
+)
+from cases.models.people import Person
+
+# Roles that see every case their agency leads (DESIGN.md, "Who sees a case").
+AGENCY_WIDE_ROLES = (Role.SUPERVISOR, Role.HEAD)
+# Statutory, not configurable: UU 12/2022 (TPKS) Ps 41.
+TPKS_POLICE_REPORT_WITHIN = timedelta(hours=72)
+
+
+class IdentityAccess(models.TextChoices):
+    CLICK = "click"
+    REASON = "reason"
+    NONE = "none"
+
+
+class CaseQuerySet(models.QuerySet):
+    """The one visibility rule for cases. Views, exports, search and tasks use nothing else."""
+
+    def visible_to(self, user):
+        return self._scoped(user, agency_roles=AGENCY_WIDE_ROLES, permission="view_case")
+
+    def editable_by(self, user):
+        return self._scoped(user, agency_roles=(Role.SUPERVISOR,), permission="change_case")
+
+    def _scoped(self, user, *, agency_roles, permission):
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()  # anonymous, no agency, or an inactive agency: nothing
+        rule = (
+            Q(lead_caseworker=user)
+            | Q(pk__in=CaseTeamMember.objects.filter(user=user).values("case"))
+            | Q(opened_by=user, lead_caseworker__isnull=True)
+            | Q(pk__in=_granted_case_ids(user, permission))
+        )
+        if not roles_of(user).isdisjoint(agency_roles):
+            rule |= Q(lead_agency_id=membership.agency_id)
+        return self.filter(rule)
+
+    def open(self):
+        return self.exclude(status=CaseStatus.CLOSED)
+
+    def for_lists(self):
+        """What a list row shows, in a fixed number of queries whatever the row count."""
+        return self.select_related("lead_agency", "lead_caseworker").prefetch_related(
+            Prefetch("parties", queryset=CaseParty.objects.select_related("person")),
+            "violence_forms",
+        )
+
+
+def _granted_case_ids(user, codename: str):
+    """Cases shared with the user by an object grant (accepted referrals, later)."""
+    return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
+        "content_object"
+    )
+
+
+class CaseCounter(models.Model):
+    """Last case number used per kab/kota and year; incremented under a row lock."""
+
+    regency = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["regency", "year"], name="case_counter_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.regency_id}/{self.year}: {self.last_number}"
+
+
+class Case(models.Model):
+    """A child-protection case, led by one agency and one caseworker."""
+
+    code = models.CharField(_("case code"), max_length=24, unique=True, editable=False)
+    regency = models.ForeignKey(
+        Region, verbose_name=_("regency/city"), on_delete=models.PROTECT, related_name="+"
+    )
+    lead_agency = models.ForeignKey(
+        Agency, verbose_name=_("lead agency"), on_delete=models.PROTECT, related_name="cases"
+    )
+    lead_caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lead caseworker"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_cases",
+    )
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("opened by"),
+        on_delete=models.PROTECT,
+        related_name="opened_cases",
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.NEW
+    )
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices)
+    jurisdiction = models.CharField(
+        _("jurisdiction"),
+        max_length=10,
+        choices=Jurisdiction.choices,
+        default=Jurisdiction.REGENCY,
+    )
+    ampk_category = models.CharField(
+        _("AMPK category"), max_length=24, choices=AmpkCategory.choices, blank=True
+    )
+    reported_at = models.DateTimeField(_("reported at"))
+    incident_date = models.DateField(_("incident date"), null=True, blank=True)
+    incident_date_is_approximate = models.BooleanField(
+        _("incident date is approximate"), default=False
+    )
+    place_type = models.CharField(_("place"), max_length=16, choices=PlaceType.choices, blank=True)
+    incident_village = models.ForeignKey(
+        Region,
+        verbose_name=_("incident village (desa/kelurahan)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    incident_address = EncryptedTextField(_("incident address"), blank=True)
+    chronology = EncryptedTextField(_("what happened (chronology)"), blank=True)
+    police_reported_at = models.DateTimeField(_("reported to the police at"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["lead_agency", "-created_at"], name="case_agency_recent"),
+            models.Index(fields=["lead_caseworker", "-created_at"], name="case_worker_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    def get_absolute_url(self) -> str:
+        return reverse("case-detail", args=[self.code])
+
+    def identity_access(self, user) -> str:
+        """How ``user`` may reveal the identity section: "click" (logged), "reason"
+        (logged with a stated reason: heads), or "none"."""
+        membership = membership_of(user)
+        if membership is None or membership.agency_id != self.lead_agency_id:
+            return IdentityAccess.NONE  # other agencies: through referral sections, later
+        roles = roles_of(user)
+        works_on_it = user.pk in {self.lead_caseworker_id, self.opened_by_id} or (
+            self.team.filter(user=user).exists()
+        )
+        if works_on_it or Role.SUPERVISOR in roles:
+            return IdentityAccess.CLICK
+        if Role.HEAD in roles:
+            return IdentityAccess.REASON
+        return IdentityAccess.NONE
+
+    def history_visible_to(self, user) -> bool:
+        """The access history is for the lead agency's supervisors."""
+        membership = membership_of(user)
+        return (
+            membership is not None
+            and membership.agency_id == self.lead_agency_id
+            and Role.SUPERVISOR in roles_of(user)
+        )
+
+    def children(self) -> list[Person]:
+        return [party.person for party in self.parties.all() if party.part == CaseParty.Part.CHILD]
+
+    def pseudonym(self) -> str:
+        """Case code with the children's initials, ages and sexes: safe on any screen."""
+        children = self.children()
+        if not children:
+            return self.code
+        return " · ".join([self.code, *(child.pseudonym() for child in children)])
+
+    @property
+    def is_tpks(self) -> bool:
+        return any(form.form == ViolenceForm.SEXUAL for form in self.violence_forms.all())
+
+    def tpks_police_deadline(self):
+        """UU 12/2022 Ps 41: a TPKS case goes to the police within 3×24 hours of the report."""
+        return self.reported_at + TPKS_POLICE_REPORT_WITHIN if self.is_tpks else None
+
+    def tpks_police_report_overdue(self) -> bool:
+        deadline = self.tpks_police_deadline()
+        if deadline is None:
+            return False
+        return (self.police_reported_at or timezone.now()) > deadline
+
+
+class CaseParty(models.Model):
+    """A person's part in a case: the child(ren), the reporter, guardians, terlapor."""
+
+    class Part(models.TextChoices):
+        CHILD = "anak", _("Child")
+        REPORTER = "pelapor", _("Reporter")
+        GUARDIAN = "wali", _("Parent/guardian")
+        ALLEGED_PERPETRATOR = "terlapor", _("Alleged perpetrator")
+        WITNESS = "saksi", _("Witness")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="parties")
+    part = models.CharField(_("part"), max_length=10, choices=Part.choices)
+    relationship = models.CharField(
+        _("relationship to the child"),
+        max_length=16,
+        choices=PerpetratorRelationship.choices,
+        blank=True,
+    )
+    is_anonymous = models.BooleanField(_("anonymous reporter"), default=False)
+
+    class Meta:
+        verbose_name = _("case party")
+        verbose_name_plural = _("case parties")
+        constraints = [
+            models.UniqueConstraint(fields=["case", "person", "part"], name="case_party_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_part_display()}"
+
+
+class CaseViolenceForm(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="violence_forms")
+    form = models.CharField(_("form of violence"), max_length=16, choices=ViolenceForm.choices)
+    tpks_offence = models.CharField(
+        _("sexual violence offence (TPKS)"), max_length=24, choices=TpksOffence.choices, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "form"], name="case_violence_form_once"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_form_display()
+
+
+class CaseTeamMember(models.Model):
+    """A caseworker working on the case besides the lead."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="team")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_teams"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "user"], name="case_team_member_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.user}"
+
+
+class CaseUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key grant table: guardian's generic tables do not scale (see the
+    security reference), and a deleted case takes its grants with it."""
+
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission"], name="case_user_grant_lookup")]
+
+
+class CaseGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Case, on_delete=models.CASCADE)

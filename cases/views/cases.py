@@ -1,0 +1,102 @@
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from agencies.auth import client_ip
+from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
+from cases.forms import CaseFilterForm, RevealIdentityForm
+from cases.models import AuditEvent, Case
+from cases.models.cases import IdentityAccess
+from cases.services import audit_record, case_identity_reveal
+
+
+def client_address(request) -> str | None:
+    return client_ip(request) or None
+
+
+class CaseListView(ScopedListView):
+    model = Case
+    template_name = "cases/case_list.html"
+    context_object_name = "cases"
+
+    def narrow(self, queryset):
+        self.filter_form = CaseFilterForm(self.request.GET or None)
+        return self.filter_form.apply(queryset, self.request.user).for_lists()
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+
+
+class CaseDetailView(ScopedDetailView):
+    """The case page. Every read is audited; identity stays hidden until revealed."""
+
+    model = Case
+    template_name = "cases/case_detail.html"
+    context_object_name = "case"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def narrow(self, queryset):
+        return queryset.for_lists()
+
+    def get(self, request, *args, **kwargs):
+        with transaction.atomic():
+            response = super().get(request, *args, **kwargs)
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.VIEW,
+                case=self.object,
+                ip_address=client_address(request),
+            )
+        return response.render()
+
+    def get_context_data(self, **kwargs):
+        case = self.object
+        access = case.identity_access(self.request.user)
+        context = {
+            "identity_access": access,
+            "reveal_form": RevealIdentityForm(reason_required=access == IdentityAccess.REASON),
+            "can_see_history": case.history_visible_to(self.request.user),
+        }
+        return super().get_context_data(**context, **kwargs)
+
+
+@require_POST
+def case_reveal_identity(request, code: str):
+    """Show the identity section once, for this response only, and audit it."""
+    case = get_visible_or_404(Case.objects.for_lists(), request.user, code=code)
+    access = case.identity_access(request.user)
+    if access == IdentityAccess.NONE:
+        raise PermissionDenied
+    form = RevealIdentityForm(request.POST, reason_required=access == IdentityAccess.REASON)
+    context = {"case": case, "identity_access": access, "reveal_form": form}
+    if not form.is_valid():
+        return render(request, "cases/case_detail.html", context, status=400)
+    identities = case_identity_reveal(
+        case=case,
+        revealed_by=request.user,
+        reason=form.cleaned_data["reason"],
+        ip_address=client_address(request),
+    )
+    return render(request, "cases/case_detail.html", {**context, "identities": identities})
+
+
+class CaseHistoryView(ScopedDetailView):
+    """Who saw and changed the case: for the lead agency's supervisors."""
+
+    model = Case
+    template_name = "cases/case_history.html"
+    context_object_name = "case"
+    slug_field = "code"
+    slug_url_kwarg = "code"
+
+    def get_object(self, queryset=None):
+        case = super().get_object(queryset)
+        if not case.history_visible_to(self.request.user):
+            raise PermissionDenied
+        return case
+
+    def get_context_data(self, **kwargs):
+        events = AuditEvent.objects.for_case(self.object)[:200]
+        return super().get_context_data(events=events, **kwargs)

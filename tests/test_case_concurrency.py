@@ -1,0 +1,49 @@
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from cases.models import AuditEvent, Case
+from cases.services import StaleVersionError, case_open, case_update
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case(dinsos, hadi, ani):
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="rendah")
+    case.lead_caseworker = ani
+    case.save(update_fields=["lead_caseworker"])
+    return case
+
+
+def test_an_edit_on_the_current_version_is_saved_and_audited(case, ani):
+    case_update(case=case, updated_by=ani, expected_version=1, changes={"risk_level": "tinggi"})
+    case.refresh_from_db()
+    assert (case.risk_level, case.version) == ("tinggi", 2)
+    assert AuditEvent.objects.filter(action="update").get().fields == ["risk_level"]
+
+
+def test_an_edit_on_a_stale_version_is_refused_and_overwrites_nothing(case, ani, budi):
+    ani_copy, budi_copy = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
+    case_update(case=ani_copy, updated_by=ani, expected_version=1, changes={"risk_level": "tinggi"})
+    with pytest.raises(StaleVersionError):
+        case_update(
+            case=budi_copy, updated_by=budi, expected_version=1, changes={"risk_level": "sedang"}
+        )
+    case.refresh_from_db()
+    assert case.risk_level == "tinggi"
+    assert AuditEvent.objects.filter(action="update").count() == 1
+
+
+def test_someone_who_may_only_read_cannot_edit(case, citra):
+    with pytest.raises(PermissionDenied):
+        case_update(
+            case=case, updated_by=citra, expected_version=1, changes={"risk_level": "tinggi"}
+        )
+
+
+def test_bad_values_are_refused_before_anything_is_written(case, ani):
+    with pytest.raises(ValidationError):
+        case_update(case=case, updated_by=ani, expected_version=1, changes={"risk_level": "huge"})
+    case.refresh_from_db()
+    assert case.version == 1

@@ -1,0 +1,157 @@
+import datetime
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from cases.models import AuditEvent, CaseParty, CaseViolenceForm, Person
+from cases.models.choices import RiskLevel, Sex, ViolenceForm
+from cases.services import case_open
+
+pytestmark = pytest.mark.django_db
+
+CHILD = "Siti Nurhaliza Canary"
+
+
+def open_case(agency, opened_by, lead=None, *, children=1, sexual=False):
+    case = case_open(
+        opened_by=opened_by,
+        agency=agency,
+        reported_at=timezone.now() - datetime.timedelta(hours=80),
+        risk_level=RiskLevel.HIGH,
+    )
+    if lead:
+        case.lead_caseworker = lead
+        case.save(update_fields=["lead_caseworker"])
+    for number in range(children):
+        child = Person.objects.create(
+            name=f"{CHILD} {number}",
+            nik="6471015708120002",
+            sex=Sex.FEMALE,
+            birth_date=datetime.date(2013, 5, 1),
+            address="Jl. Rahasia No. 7, RT 03",
+        )
+        CaseParty.objects.create(case=case, person=child, part=CaseParty.Part.CHILD)
+    if sexual:
+        CaseViolenceForm.objects.create(case=case, form=ViolenceForm.SEXUAL)
+    return case
+
+
+@pytest.fixture
+def case(dinsos, hadi, ani):
+    return open_case(dinsos, hadi, ani, sexual=True)
+
+
+def test_the_list_shows_pseudonyms_never_names(client, ani, case):
+    client.force_login(ani)
+    html = client.get("/kasus/").content.decode()
+    assert case.code in html
+    assert "SN · " in html
+    assert "Siti" not in html and "Rahasia" not in html
+
+
+def test_another_agency_sees_neither_the_case_nor_its_count(client, citra, case):
+    client.force_login(citra)
+    html = client.get("/kasus/").content.decode()
+    assert case.code not in html
+    search = client.get(f"/kasus/?q={case.code}").content.decode()
+    assert f'href="/kasus/{case.code}/"' not in search
+    assert "tbody" not in search
+
+
+@pytest.mark.parametrize("path", ["/kasus/{code}/", "/kasus/{code}/riwayat/"])
+def test_another_agencys_case_is_not_found(client, citra, case, path):
+    client.force_login(citra)
+    assert client.get(path.format(code=case.code)).status_code == 404
+
+
+def test_revealing_another_agencys_identity_is_not_found(client, citra, case):
+    client.force_login(citra)
+    assert client.post(f"/kasus/{case.code}/identitas/").status_code == 404
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(client, case):
+    response = client.get(f"/kasus/{case.code}/")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/masuk/")
+
+
+def test_every_read_of_the_case_page_is_audited(client, ani, case):
+    client.force_login(ani)
+    client.get(f"/kasus/{case.code}/")
+    event = AuditEvent.objects.get(action=AuditEvent.Action.VIEW)
+    assert (event.actor, event.case, event.agency.nomenclature) == (ani, case, "Dinsos")
+
+
+def test_the_case_page_hides_identity_until_revealed_and_audits_the_reveal(client, ani, case):
+    client.force_login(ani)
+    page = client.get(f"/kasus/{case.code}/").content.decode()
+    assert "Siti" not in page
+    revealed = client.post(f"/kasus/{case.code}/identitas/").content.decode()
+    assert f"{CHILD} 0" in revealed and "6471015708120002" in revealed
+    event = AuditEvent.objects.get(action=AuditEvent.Action.REVEAL_IDENTITY)
+    assert event.actor == ani and "nik" in event.fields
+
+
+def test_a_head_must_give_a_reason_to_reveal(client, case, dinsos):
+    from tests.factories import member_of
+
+    head = member_of(dinsos, "head")
+    client.force_login(head)
+    refused = client.post(f"/kasus/{case.code}/identitas/", {"reason": ""})
+    assert refused.status_code == 400
+    assert not AuditEvent.objects.filter(action=AuditEvent.Action.REVEAL_IDENTITY).exists()
+    allowed = client.post(f"/kasus/{case.code}/identitas/", {"reason": "Rapat kasus darurat"})
+    assert f"{CHILD} 0" in allowed.content.decode()
+    assert AuditEvent.objects.get(action="reveal_identity").reason == "Rapat kasus darurat"
+
+
+def test_a_shared_case_does_not_share_the_identity(client, citra, case):
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("cases.view_case", citra, case)
+    client.force_login(citra)
+    assert client.get(f"/kasus/{case.code}/").status_code == 200
+    assert client.post(f"/kasus/{case.code}/identitas/").status_code == 403
+
+
+def test_the_tpks_police_deadline_is_shown_and_flagged_overdue(client, ani, case):
+    client.force_login(ani)
+    html = client.get("/kasus/").content.decode()
+    assert "badge text-bg-danger" in html
+
+
+def test_only_the_supervisor_sees_the_access_history(client, ani, budi, case):
+    client.force_login(ani)
+    client.get(f"/kasus/{case.code}/")
+    assert client.get(f"/kasus/{case.code}/riwayat/").status_code == 403
+    client.force_login(budi)
+    history = client.get(f"/kasus/{case.code}/riwayat/").content.decode()
+    assert "Ani Rahmawati" in history
+
+
+def test_filters_narrow_the_list(client, budi, dinsos, hadi, ani, case):
+    other = open_case(dinsos, hadi, None)
+    other.status = "terminasi"
+    other.save(update_fields=["status"])
+    client.force_login(budi)
+    html = client.get("/kasus/?status=terminasi").content.decode()
+    assert other.code in html and case.code not in html
+
+
+def test_the_list_runs_a_fixed_number_of_queries(client, budi, dinsos, hadi, ani):
+    client.force_login(budi)
+
+    def queries_for_list() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/kasus/").status_code == 200
+        return len(queries)
+
+    open_case(dinsos, hadi, ani, children=2)
+    few = queries_for_list()
+    for _case in range(6):
+        open_case(dinsos, hadi, ani, children=2, sexual=True)
+    assert queries_for_list() == few
+    # session, user, membership, roles, count, cases, parties+persons, violence forms
+    assert few == 8
