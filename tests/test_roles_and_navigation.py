@@ -64,9 +64,10 @@ def test_the_role_mixin_refuses_other_roles(ani, budi):
     assert SupervisorsOnly.as_view()(request) == "allowed"
 
 
-def test_only_the_admin_sees_the_administration_entry(eko, ani):
+def test_each_role_is_offered_only_what_it_may_use(eko, ani, rina):
     assert [section.url_name for section in sections_for(eko)] == ["admin:index"]
-    assert sections_for(ani) == []
+    assert [section.url_name for section in sections_for(ani)] == ["case-list"]
+    assert sections_for(rina) == []
 
 
 def test_the_admin_manages_agencies_but_sees_no_other_app(client, eko):
