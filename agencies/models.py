@@ -208,6 +208,12 @@ class UserManager(DjangoUserManager):
         extra_fields["is_superuser"] = True
         return self._create_user(username, email, password, **extra_fields)
 
+    def holding_role(self, agency, role: str):
+        """Active users of ``agency`` who hold ``role`` there."""
+        return self.filter(
+            is_active=True, membership__agency=agency, membership__roles__role=role
+        ).order_by("full_name")
+
     def by_login(self, login: str):
         """Accounts a typed login names: by username or by e-mail, case-insensitively."""
         login = login.strip()

@@ -26,6 +26,12 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
+        label=_("Complaints"),
+        description=_("Record a new complaint and triage those waiting."),
+        url_name="complaint-inbox",
+        roles=(Role.INTAKE, Role.CASEWORKER, Role.SUPERVISOR),
+    ),
+    Section(
         label=_("Cases"),
         description=_("The cases you work on or supervise, with their deadlines."),
         url_name="case-list",

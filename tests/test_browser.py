@@ -1,4 +1,6 @@
-"""Smoke test in a real Chromium: sign in, read Indonesian, switch to English, sign out."""
+"""Journeys in a real Chromium: sign in, languages, the region picker, intake on a phone."""
+
+import re
 
 import pytest
 from django.conf import settings
@@ -20,7 +22,10 @@ def demo_server(tmp_path_factory):
 def page():
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed (.ci/run installs it)")
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
+
+    # The suite shares two cores with the server and Chromium: allow a slow moment.
+    expect.set_options(timeout=15_000)
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -79,4 +84,42 @@ def test_the_region_picker_loads_each_level_from_the_one_above(demo_server, page
     expect(regency).to_be_enabled()
     regency.select_option(label="Kota Balikpapan")
     expect(regency).to_have_value("64.71")
+    assert page.console_errors == []
+
+
+def test_hadi_records_a_complaint_on_a_phone_and_opens_a_case(demo_server, page):
+    from playwright.sync_api import expect
+
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, demo_server, "hadi")
+    page.goto(f"{demo_server}/kasus/pengaduan/baru/")
+    page.locator("#id_channel").select_option("whatsapp")
+    page.locator("#id_received_at").fill("2026-11-20T09:30")
+    page.locator("#id_risk_level").select_option("sedang")
+    page.locator("#id_narrative").fill("Anak tidak diurus orang tuanya selama seminggu.")
+    page.locator("#id_child-0-name").fill("Anak Contoh Peramban")
+    page.locator("#id_child-0-sex").select_option("L")
+    page.locator("#id_child-0-birth_date").fill("2017-07-07")
+    page.locator("input[name=violence_forms][value=penelantaran]").check()
+    page.locator("#id_incident_village_level1").select_option(label="Kalimantan Timur")
+    page.locator("#id_incident_village_level2").select_option(label="Kota Balikpapan")
+    page.locator("#id_incident_village_level3").select_option(label="Balikpapan Timur")
+    page.locator("#id_incident_village").select_option(label="Manggar")
+    page.locator("#id_reporter_is_anonymous").check()
+    page.locator("form.intake-form button[type=submit]").click()
+
+    expect(page.locator("h1")).to_contain_text("Triase")
+    page.locator("form[action$='/buka/'] select").select_option(label="Ani Rahmawati")
+    page.locator("form[action$='/buka/'] button").click()
+
+    # Handed to Ani, the case leaves Hadi's sight; he is back at the inbox.
+    expect(page.get_by_role("status")).to_contain_text("BPN-")
+    page.locator(".navbar-toggler").click()  # the phone's collapsed menu
+    page.get_by_role("button", name="Keluar").click()
+    sign_in(page, demo_server, "ani")
+    page.goto(f"{demo_server}/kasus/")
+    newest = page.locator("tbody tr").first
+    # Ani chose English in the first journey, and the account remembers it.
+    expect(newest).to_contain_text(re.compile(r"AC · \d+ (th|y) · L"))
+    expect(page.locator("body")).not_to_contain_text("Peramban")
     assert page.console_errors == []

@@ -6,6 +6,8 @@ register = template.Library()
 
 
 def _css_class(widget: forms.Widget) -> str:
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return ""  # a list of choices, each with its own input
     if isinstance(widget, forms.CheckboxInput):
         return "form-check-input"
     if isinstance(widget, forms.Select):

@@ -8,6 +8,7 @@ from cases.models.cases import (
     CaseUserObjectPermission,
     CaseViolenceForm,
 )
+from cases.models.complaints import Complaint, ComplaintParty
 from cases.models.people import Person
 
 __all__ = [
@@ -19,5 +20,7 @@ __all__ = [
     "CaseTeamMember",
     "CaseUserObjectPermission",
     "CaseViolenceForm",
+    "Complaint",
+    "ComplaintParty",
     "Person",
 ]

@@ -237,6 +237,9 @@ class CaseParty(models.Model):
         blank=True,
     )
     is_anonymous = models.BooleanField(_("anonymous reporter"), default=False)
+    is_child_in_conflict_with_law = models.BooleanField(
+        _("child in conflict with the law (SPPA)"), default=False
+    )
 
     class Meta:
         verbose_name = _("case party")

@@ -56,10 +56,16 @@ class Person(models.Model):
     disability = models.CharField(
         _("disability"), max_length=20, choices=DisabilityType.choices, blank=True
     )
-    has_birth_certificate = models.BooleanField(_("has a birth certificate (akta)"), null=True)
-    has_child_id_card = models.BooleanField(_("has a child identity card (KIA)"), null=True)
-    has_family_card = models.BooleanField(_("is on a family card (KK)"), null=True)
-    has_health_insurance = models.BooleanField(_("has BPJS health insurance"), null=True)
+    has_birth_certificate = models.BooleanField(
+        _("has a birth certificate (akta)"), null=True, blank=True
+    )
+    has_child_id_card = models.BooleanField(
+        _("has a child identity card (KIA)"), null=True, blank=True
+    )
+    has_family_card = models.BooleanField(_("is on a family card (KK)"), null=True, blank=True)
+    has_health_insurance = models.BooleanField(
+        _("has BPJS health insurance"), null=True, blank=True
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     objects = PersonQuerySet.as_manager()

@@ -1,0 +1,182 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Region
+from agencies.roles import Role, membership_of, roles_of
+from cases.encryption import EncryptedTextField
+from cases.models.choices import (
+    AmpkCategory,
+    Channel,
+    Jurisdiction,
+    PerpetratorRelationship,
+    PlaceType,
+    RiskLevel,
+    TpksOffence,
+    ViolenceForm,
+)
+from cases.models.people import Person
+
+# Roles that receive and see their agency's complaints.
+INTAKE_ROLES = (Role.INTAKE, Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD)
+TRIAGE_ROLES = (Role.INTAKE, Role.SUPERVISOR)
+
+
+class ComplaintQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Staff see their agency's complaints; a community reporter only what they filed."""
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()
+        rule = models.Q(filed_by=user)
+        if not roles_of(user).isdisjoint(INTAKE_ROLES):
+            rule |= models.Q(agency_id=membership.agency_id)
+        return self.filter(rule)
+
+    def awaiting_triage(self):
+        return self.filter(outcome="")
+
+
+class Complaint(models.Model):
+    """A pengaduan as received, before triage turns it into a case (or not)."""
+
+    class Outcome(models.TextChoices):
+        OPENED = "dibuka", _("Opened as a new case")
+        ATTACHED = "digabung", _("Attached to an existing case")
+        NOT_A_CASE = "bukan_kasus", _("Closed: not a case")
+
+    class ConsentBy(models.TextChoices):
+        CHILD = "anak", _("The child")
+        GUARDIAN = "wali", _("Parent/guardian")
+        OTHER = "lainnya", _("Someone else")
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("receiving agency"), on_delete=models.PROTECT, related_name="+"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("filed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="filed_complaints",
+    )
+    channel = models.CharField(_("channel"), max_length=12, choices=Channel.choices)
+    received_at = models.DateTimeField(_("received at"), default=timezone.now)
+    reporter = models.ForeignKey(
+        Person,
+        verbose_name=_("reporter"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reporter_is_anonymous = models.BooleanField(_("the reporter stays anonymous"), default=False)
+    narrative = EncryptedTextField(_("what happened (chronology)"))
+    incident_date = models.DateField(_("incident date"), null=True, blank=True)
+    incident_date_is_approximate = models.BooleanField(
+        _("incident date is approximate"), default=False
+    )
+    place_type = models.CharField(_("place"), max_length=16, choices=PlaceType.choices, blank=True)
+    incident_village = models.ForeignKey(
+        Region,
+        verbose_name=_("incident village (desa/kelurahan)"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    incident_address = EncryptedTextField(
+        _("street, RT/RW"), blank=True, help_text=_("Below the village: kept confidential.")
+    )
+    violence_forms = models.JSONField(_("forms of violence"), default=list, blank=True)
+    tpks_offence = models.CharField(
+        _("sexual violence offence (TPKS)"), max_length=24, choices=TpksOffence.choices, blank=True
+    )
+    ampk_category = models.CharField(
+        _("AMPK category"), max_length=24, choices=AmpkCategory.choices, blank=True
+    )
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices)
+    jurisdiction = models.CharField(
+        _("jurisdiction"), max_length=10, choices=Jurisdiction.choices, default=Jurisdiction.REGENCY
+    )
+    consent_by = models.CharField(
+        _("consent given by"), max_length=8, choices=ConsentBy.choices, blank=True
+    )
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    consent_purpose = models.CharField(_("consent given for"), max_length=200, blank=True)
+    outcome = models.CharField(_("triage"), max_length=12, choices=Outcome.choices, blank=True)
+    outcome_reason = models.TextField(_("reason"), blank=True)
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="complaints",
+    )
+    triaged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("triaged by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    triaged_at = models.DateTimeField(_("triaged at"), null=True, blank=True)
+
+    objects = ComplaintQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        ordering = ["-received_at"]
+        indexes = [
+            models.Index(fields=["agency", "outcome", "-received_at"], name="complaint_inbox")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} · {self.received_at:%Y-%m-%d %H:%M}"
+
+    def clean(self) -> None:
+        unknown = set(self.violence_forms) - set(ViolenceForm.values)
+        if unknown:
+            raise ValidationError({"violence_forms": _("Choose forms of violence from the list.")})
+        if self.incident_date and self.incident_date > timezone.localdate(self.received_at):
+            raise ValidationError(
+                {"incident_date": _("The incident cannot be after the complaint was received.")}
+            )
+        if self.tpks_offence and ViolenceForm.SEXUAL not in self.violence_forms:
+            raise ValidationError(
+                {"tpks_offence": _("A TPKS offence applies only to sexual violence.")}
+            )
+
+
+class ComplaintParty(models.Model):
+    """A child or alleged perpetrator named in a complaint."""
+
+    class Part(models.TextChoices):
+        CHILD = "anak", _("Child")
+        ALLEGED_PERPETRATOR = "terlapor", _("Alleged perpetrator")
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="parties")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    part = models.CharField(_("part"), max_length=10, choices=Part.choices)
+    relationship = models.CharField(
+        _("relationship to the child"),
+        max_length=16,
+        choices=PerpetratorRelationship.choices,
+        blank=True,
+    )
+    is_child_in_conflict_with_law = models.BooleanField(
+        _("child in conflict with the law (SPPA)"), default=False
+    )
+
+    class Meta:
+        verbose_name = _("complaint party")
+        verbose_name_plural = _("complaint parties")
+
+    def __str__(self) -> str:
+        return self.get_part_display()
