@@ -108,6 +108,17 @@ class RegionDataset(models.Model):
         return f"{self.source} ({self.imported_at:%Y-%m-%d})"
 
 
+class AgencyQuerySet(models.QuerySet):
+    # Who receives a complaint filed by the public, in order of preference.
+    PUBLIC_INTAKE_TYPES = ("uptd_ppa", "dp3a", "dinsos")
+
+    def public_intake_for(self, regency):
+        """The agency that receives public complaints for ``regency``, or None."""
+        candidates = self.filter(regency=regency, is_active=True, type__in=self.PUBLIC_INTAKE_TYPES)
+        by_type = {agency.type: agency for agency in candidates}
+        return next((by_type[kind] for kind in self.PUBLIC_INTAKE_TYPES if kind in by_type), None)
+
+
 class Agency(models.Model):
     """A government office, unit or organisation taking part in child protection."""
 
@@ -160,6 +171,8 @@ class Agency(models.Model):
     )
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = AgencyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("agency")

@@ -26,6 +26,12 @@ class Section:
 
 SECTIONS: tuple[Section, ...] = (
     Section(
+        label=_("My reports"),
+        description=_("File a complaint and follow the status of what you filed."),
+        url_name="my-complaints",
+        roles=(Role.COMMUNITY,),
+    ),
+    Section(
         label=_("Complaints"),
         description=_("Record a new complaint and triage those waiting."),
         url_name="complaint-inbox",

@@ -7,5 +7,6 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
     path("kasus/", include("cases.urls")),
+    path("lapor/", include("cases.public_urls")),
     path("", include("agencies.urls")),
 ]

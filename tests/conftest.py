@@ -4,6 +4,7 @@ The demo city is seeded once per test session, before any test runs; each test
 then runs in a transaction that is rolled back, so the cast is always fresh.
 """
 
+import gettext as gettext_module
 import os
 
 import pytest
@@ -24,6 +25,7 @@ def pytest_configure(config):
     # Tests read the translated pages, so the catalogues must match the .po files;
     # catalogues Django loaded while starting up are dropped if they were stale.
     if compile_all():
+        gettext_module._translations.clear()  # the standard library caches .mo files too
         trans_real._translations = {}
         trans_real._default = None
 

@@ -24,6 +24,12 @@ INTAKE_ROLES = (Role.INTAKE, Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD)
 TRIAGE_ROLES = (Role.INTAKE, Role.SUPERVISOR)
 
 
+class PublicStatus(models.TextChoices):
+    RECEIVED = "diterima", _("Received")
+    HANDLED = "ditangani", _("Being handled")
+    CLOSED = "selesai", _("Closed")
+
+
 class ComplaintQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Staff see their agency's complaints; a community reporter only what they filed."""
@@ -107,6 +113,7 @@ class Complaint(models.Model):
     )
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
     consent_purpose = models.CharField(_("consent given for"), max_length=200, blank=True)
+    tracking_code_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     outcome = models.CharField(_("triage"), max_length=12, choices=Outcome.choices, blank=True)
     outcome_reason = models.TextField(_("reason"), blank=True)
     case = models.ForeignKey(
@@ -139,6 +146,16 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} · {self.received_at:%Y-%m-%d %H:%M}"
+
+    def public_status(self) -> str:
+        """All a reporter may learn from a tracking code: received, being handled, closed."""
+        if not self.outcome:
+            return PublicStatus.RECEIVED
+        if self.outcome == self.Outcome.NOT_A_CASE or (
+            self.case is not None and self.case.status == "terminasi"
+        ):
+            return PublicStatus.CLOSED
+        return PublicStatus.HANDLED
 
     def clean(self) -> None:
         unknown = set(self.violence_forms) - set(ViolenceForm.values)
