@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.decorators.http import require_POST
 
-from cases.views import cases, complaints
+from cases.views import cases, complaints, work
 
 urlpatterns = [
     path("", cases.CaseListView.as_view(), name="case-list"),
@@ -26,4 +26,5 @@ urlpatterns = [
     path("<str:code>/", cases.CaseDetailView.as_view(), name="case-detail"),
     path("<str:code>/identitas/", cases.case_reveal_identity, name="case-reveal-identity"),
     path("<str:code>/riwayat/", cases.CaseHistoryView.as_view(), name="case-history"),
+    path("<str:code>/aksi/<slug:action>/", work.case_action, name="case-action"),
 ]

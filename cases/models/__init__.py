@@ -10,9 +10,14 @@ from cases.models.cases import (
 )
 from cases.models.complaints import Complaint, ComplaintParty
 from cases.models.people import Person
+from cases.models.work import Assessment, CaseNote, InterventionPlan, ServiceType
 
 __all__ = [
+    "Assessment",
     "AuditEvent",
+    "CaseNote",
+    "InterventionPlan",
+    "ServiceType",
     "Case",
     "CaseCounter",
     "CaseGroupObjectPermission",

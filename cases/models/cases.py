@@ -14,6 +14,7 @@ from cases.encryption import EncryptedTextField
 from cases.models.choices import (
     AmpkCategory,
     CaseStatus,
+    ClosureReason,
     Jurisdiction,
     PerpetratorRelationship,
     PlaceType,
@@ -146,6 +147,19 @@ class Case(models.Model):
     incident_address = EncryptedTextField(_("incident address"), blank=True)
     chronology = EncryptedTextField(_("what happened (chronology)"), blank=True)
     police_reported_at = models.DateTimeField(_("reported to the police at"), null=True, blank=True)
+    closure_reason = models.CharField(
+        _("reason for closing"), max_length=16, choices=ClosureReason.choices, blank=True
+    )
+    closure_note = models.TextField(_("closing note"), blank=True)
+    closure_requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("closure requested by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
     version = models.PositiveIntegerField(default=1, editable=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
@@ -183,14 +197,17 @@ class Case(models.Model):
             return IdentityAccess.REASON
         return IdentityAccess.NONE
 
-    def history_visible_to(self, user) -> bool:
-        """The access history is for the lead agency's supervisors."""
+    def is_supervised_by(self, user) -> bool:
+        """A supervisor of the lead agency: approves plans and closures, sees the history."""
         membership = membership_of(user)
         return (
             membership is not None
             and membership.agency_id == self.lead_agency_id
             and Role.SUPERVISOR in roles_of(user)
         )
+
+    def history_visible_to(self, user) -> bool:
+        return self.is_supervised_by(user)
 
     def children(self) -> list[Person]:
         return [party.person for party in self.parties.all() if party.part == CaseParty.Part.CHILD]

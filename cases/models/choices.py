@@ -128,3 +128,12 @@ class CaseStatus(models.TextChoices):
     INTERVENTION = "intervensi", _("Intervention")
     MONITORING = "pemantauan", _("Monitoring")
     CLOSED = "terminasi", _("Closed (termination)")
+
+
+class ClosureReason(models.TextChoices):
+    GOALS_MET = "tujuan_tercapai", _("Goals met")
+    REINTEGRATED = "reintegrasi", _("Reintegrated with family or community")
+    MOVED = "pindah", _("Moved away")
+    TRANSFERRED = "dialihkan", _("Transferred to another agency")
+    CAME_OF_AGE = "dewasa", _("Reached 18")
+    OTHER = "lainnya", _("Other")

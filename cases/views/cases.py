@@ -9,6 +9,7 @@ from cases.forms import CaseFilterForm, RevealIdentityForm
 from cases.models import AuditEvent, Case
 from cases.models.cases import IdentityAccess
 from cases.services import audit_record, case_identity_reveal
+from cases.work_forms import AssessmentForm, ClosureForm, NoteForm, NoteOnlyForm, PlanForm
 
 
 def client_address(request) -> str | None:
@@ -52,14 +53,31 @@ class CaseDetailView(ScopedDetailView):
         return response.render()
 
     def get_context_data(self, **kwargs):
-        case = self.object
-        access = case.identity_access(self.request.user)
-        context = {
-            "identity_access": access,
-            "reveal_form": RevealIdentityForm(reason_required=access == IdentityAccess.REASON),
-            "can_see_history": case.history_visible_to(self.request.user),
-        }
+        context = case_page_context(self.request, self.object)
         return super().get_context_data(**context, **kwargs)
+
+
+def case_page_context(request, case: Case, **extra) -> dict:
+    """Everything the case page shows, for the reader's role and relation to the case."""
+    user = request.user
+    access = case.identity_access(user)
+    return {
+        "case": case,
+        "identity_access": access,
+        "reveal_form": RevealIdentityForm(reason_required=access == IdentityAccess.REASON),
+        "can_see_history": case.history_visible_to(user),
+        "can_edit": Case.objects.editable_by(user).filter(pk=case.pk).exists(),
+        "is_supervisor": case.is_supervised_by(user),
+        "assessments": case.assessments.select_related("written_by"),
+        "plans": case.plans.select_related("written_by", "decided_by"),
+        "notes": case.notes.select_related("written_by"),
+        "assessment_form": AssessmentForm(),
+        "plan_form": PlanForm(),
+        "note_form": NoteForm(),
+        "closure_form": ClosureForm(),
+        "reopen_form": NoteOnlyForm(),
+        **extra,
+    }
 
 
 @require_POST
@@ -70,7 +88,7 @@ def case_reveal_identity(request, code: str):
     if access == IdentityAccess.NONE:
         raise PermissionDenied
     form = RevealIdentityForm(request.POST, reason_required=access == IdentityAccess.REASON)
-    context = {"case": case, "identity_access": access, "reveal_form": form}
+    context = case_page_context(request, case, reveal_form=form)
     if not form.is_valid():
         return render(request, "cases/case_detail.html", context, status=400)
     identities = case_identity_reveal(

@@ -1,0 +1,110 @@
+"""Actions on a case page: each a POST that calls one workflow service."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from agencies.views.scoped import get_visible_or_404
+from cases import workflow
+from cases.models import Case
+from cases.work_forms import AssessmentForm, ClosureForm, NoteForm, NoteOnlyForm, PlanForm
+
+
+def _start_assessment(request, case):
+    workflow.case_start_assessment(case=case, started_by=request.user)
+    return _("The assessment has started.")
+
+
+def _record_assessment(request, case):
+    form = AssessmentForm(request.POST)
+    _raise_unless_valid(form)
+    workflow.assessment_record(case=case, written_by=request.user, **form.cleaned_data)
+    return _("The assessment is saved.")
+
+
+def _submit_plan(request, case):
+    form = PlanForm(request.POST)
+    _raise_unless_valid(form)
+    workflow.plan_submit(case=case, written_by=request.user, **form.cleaned_data)
+    return _("The plan is submitted for approval.")
+
+
+def _decide_plan(request, case):
+    plan = get_object_or_404(case.plans, pk=request.POST.get("plan"))
+    note = request.POST.get("note", "")
+    if request.POST.get("decision") == "approve":
+        workflow.plan_approve(plan=plan, approved_by=request.user, note=note)
+        return _("The plan is approved.")
+    workflow.plan_return(plan=plan, returned_by=request.user, note=note)
+    return _("The plan is returned for changes.")
+
+
+def _start_monitoring(request, case):
+    workflow.case_start_monitoring(case=case, started_by=request.user)
+    return _("The case is now monitored.")
+
+
+def _request_closure(request, case):
+    form = ClosureForm(request.POST)
+    _raise_unless_valid(form)
+    workflow.closure_request(case=case, requested_by=request.user, **form.cleaned_data)
+    return _("The closure awaits a supervisor's approval.")
+
+
+def _approve_closure(request, case):
+    workflow.closure_approve(case=case, approved_by=request.user)
+    return _("The case is closed.")
+
+
+def _reopen(request, case):
+    form = NoteOnlyForm(request.POST)
+    _raise_unless_valid(form)
+    workflow.case_reopen(case=case, reopened_by=request.user, note=form.cleaned_data["note"])
+    return _("The case is reopened.")
+
+
+def _record_note(request, case):
+    form = NoteForm(request.POST)
+    _raise_unless_valid(form)
+    workflow.note_record(case=case, written_by=request.user, **form.cleaned_data)
+    return _("The note is saved.")
+
+
+def _raise_unless_valid(form) -> None:
+    if not form.is_valid():
+        messages_list = [
+            f"{form[field].label}: {' '.join(errors)}" if field in form.fields else " ".join(errors)
+            for field, errors in form.errors.items()
+        ]
+        raise ValidationError(messages_list)
+
+
+ACTIONS = {
+    "mulai-asesmen": _start_assessment,
+    "asesmen": _record_assessment,
+    "rencana": _submit_plan,
+    "keputusan-rencana": _decide_plan,
+    "mulai-pemantauan": _start_monitoring,
+    "minta-terminasi": _request_closure,
+    "setujui-terminasi": _approve_closure,
+    "buka-kembali": _reopen,
+    "catatan": _record_note,
+}
+
+
+@login_required
+@require_POST
+def case_action(request, code: str, action: str):
+    case = get_visible_or_404(Case.objects, request.user, code=code)
+    handler = ACTIONS.get(action)
+    if handler is None:
+        raise Http404
+    try:
+        messages.success(request, handler(request, case))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(case)

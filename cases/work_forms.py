@@ -1,0 +1,49 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from cases.models import Assessment, CaseNote
+from cases.models.choices import ClosureReason
+from cases.models.work import ServiceType
+
+
+class AssessmentForm(forms.ModelForm):
+    class Meta:
+        model = Assessment
+        fields = ["kind", "condition", "needs", "hopes"]
+        widgets = {
+            "condition": forms.Textarea(attrs={"rows": 4}),
+            "needs": forms.Textarea(attrs={"rows": 3}),
+            "hopes": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class PlanForm(forms.Form):
+    goals = forms.CharField(label=_("Goals"), widget=forms.Textarea(attrs={"rows": 4}))
+    planned_services = forms.MultipleChoiceField(
+        label=_("Planned services"),
+        choices=ServiceType.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+
+class NoteForm(forms.ModelForm):
+    class Meta:
+        model = CaseNote
+        fields = ["kind", "happened_on", "text"]
+        widgets = {
+            "happened_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "text": forms.Textarea(attrs={"rows": 3}),
+        }
+
+
+class ClosureForm(forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for closing"), choices=ClosureReason.choices)
+    note = forms.CharField(
+        label=_("Closing note"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+
+
+class NoteOnlyForm(forms.Form):
+    note = forms.CharField(
+        label=_("Note"), widget=forms.Textarea(attrs={"rows": 2}), required=False, max_length=2000
+    )

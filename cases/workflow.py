@@ -1,0 +1,190 @@
+"""The steps of a case: baru → asesmen → rencana intervensi → intervensi → pemantauan →
+terminasi, with reopening. Each step checks who may take it, moves the case with a
+version check, and writes its audit row in the same transaction.
+
+A supervisor approves the intervention plan and the closure; nobody approves their own.
+"""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases.models import AuditEvent, Case, CaseNote, InterventionPlan
+from cases.models.choices import CaseStatus
+from cases.models.work import Assessment
+from cases.services import audit_record
+
+
+def _require_editor(case: Case, user) -> None:
+    if not Case.objects.editable_by(user).filter(pk=case.pk).exists():
+        raise PermissionDenied
+
+
+def _require_lead_supervisor(case: Case, user) -> None:
+    if not case.is_supervised_by(user):
+        raise PermissionDenied
+
+
+def _move(case: Case, by, expected: str, to: str, **fields) -> Case:
+    """Move ``case`` from ``expected`` to ``to`` unless someone moved it meanwhile."""
+    if case.status != expected:
+        raise ValidationError(_("The case is not at the step this action belongs to."))
+    moved = Case.objects.filter(pk=case.pk, status=expected, version=case.version).update(
+        status=to, version=F("version") + 1, updated_at=timezone.now(), **fields
+    )
+    if moved != 1:
+        raise ValidationError(_("Someone changed the case meanwhile. Reload and try again."))
+    case.refresh_from_db()
+    audit_record(
+        actor=by, action=AuditEvent.Action.TRANSITION, case=case, obj=case, fields=["status"]
+    )
+    return case
+
+
+@transaction.atomic
+def case_start_assessment(*, case: Case, started_by) -> Case:
+    _require_editor(case, started_by)
+    if case.lead_caseworker_id is None:
+        raise ValidationError(_("Assign a lead caseworker first."))
+    return _move(case, started_by, CaseStatus.NEW, CaseStatus.ASSESSMENT)
+
+
+@transaction.atomic
+def assessment_record(*, case: Case, written_by, **fields) -> Assessment:
+    _require_editor(case, written_by)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("A closed case cannot be changed. Reopen it first."))
+    assessment = Assessment(case=case, written_by=written_by, **fields)
+    assessment.full_clean()
+    assessment.save()
+    audit_record(
+        actor=written_by,
+        action=AuditEvent.Action.CREATE,
+        case=case,
+        obj=assessment,
+        fields=list(fields),
+    )
+    return assessment
+
+
+@transaction.atomic
+def plan_submit(*, case: Case, written_by, goals: str, planned_services: list[str]):
+    """Submit the intervention plan for a supervisor's approval."""
+    _require_editor(case, written_by)
+    if not case.assessments.exists():
+        raise ValidationError(_("Record an assessment before planning the intervention."))
+    plan = InterventionPlan(
+        case=case, written_by=written_by, goals=goals, planned_services=planned_services
+    )
+    plan.full_clean()
+    plan.save()
+    if case.status == CaseStatus.ASSESSMENT:
+        _move(case, written_by, CaseStatus.ASSESSMENT, CaseStatus.PLANNING)
+    audit_record(actor=written_by, action=AuditEvent.Action.CREATE, case=case, obj=plan)
+    return plan
+
+
+def _decide_plan(plan: InterventionPlan, decided_by, status: str, note: str) -> None:
+    _require_lead_supervisor(plan.case, decided_by)
+    if plan.written_by_id == decided_by.pk:
+        raise PermissionDenied  # nobody approves their own plan
+    if plan.status != InterventionPlan.Status.SUBMITTED:
+        raise ValidationError(_("This plan has already been decided."))
+    plan.status = status
+    plan.decided_by = decided_by
+    plan.decided_at = timezone.now()
+    plan.decision_note = note
+    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    audit_record(
+        actor=decided_by,
+        action=AuditEvent.Action.UPDATE,
+        case=plan.case,
+        obj=plan,
+        fields=["status"],
+    )
+
+
+@transaction.atomic
+def plan_approve(*, plan: InterventionPlan, approved_by, note: str = "") -> InterventionPlan:
+    _decide_plan(plan, approved_by, InterventionPlan.Status.APPROVED, note)
+    if plan.case.status == CaseStatus.PLANNING:
+        _move(plan.case, approved_by, CaseStatus.PLANNING, CaseStatus.INTERVENTION)
+    return plan
+
+
+@transaction.atomic
+def plan_return(*, plan: InterventionPlan, returned_by, note: str) -> InterventionPlan:
+    if not note.strip():
+        raise ValidationError({"note": _("Say what should change.")})
+    _decide_plan(plan, returned_by, InterventionPlan.Status.RETURNED, note)
+    return plan
+
+
+@transaction.atomic
+def case_start_monitoring(*, case: Case, started_by) -> Case:
+    _require_editor(case, started_by)
+    return _move(case, started_by, CaseStatus.INTERVENTION, CaseStatus.MONITORING)
+
+
+@transaction.atomic
+def closure_request(*, case: Case, requested_by, reason: str, note: str = "") -> Case:
+    _require_editor(case, requested_by)
+    if case.status in (CaseStatus.NEW, CaseStatus.CLOSED):
+        raise ValidationError(_("The case is not at the step this action belongs to."))
+    case.closure_reason = reason
+    case.closure_note = note
+    case.full_clean(exclude=["code"])
+    Case.objects.filter(pk=case.pk).update(
+        closure_reason=reason, closure_note=note, closure_requested_by=requested_by
+    )
+    case.closure_requested_by = requested_by
+    audit_record(
+        actor=requested_by,
+        action=AuditEvent.Action.UPDATE,
+        case=case,
+        obj=case,
+        fields=["closure_reason", "closure_note"],
+    )
+    return case
+
+
+@transaction.atomic
+def closure_approve(*, case: Case, approved_by) -> Case:
+    _require_lead_supervisor(case, approved_by)
+    if not case.closure_requested_by_id:
+        raise ValidationError(_("Nobody has asked to close this case."))
+    if case.closure_requested_by_id == approved_by.pk:
+        raise PermissionDenied  # nobody approves their own closure
+    return _move(case, approved_by, case.status, CaseStatus.CLOSED, closed_at=timezone.now())
+
+
+@transaction.atomic
+def case_reopen(*, case: Case, reopened_by, note: str) -> Case:
+    _require_lead_supervisor(case, reopened_by)
+    if not note.strip():
+        raise ValidationError({"note": _("Say why the case is reopened.")})
+    case = _move(
+        case,
+        reopened_by,
+        CaseStatus.CLOSED,
+        CaseStatus.ASSESSMENT,
+        closed_at=None,
+        closure_reason="",
+        closure_requested_by=None,
+    )
+    CaseNote.objects.create(case=case, written_by=reopened_by, text=note)
+    return case
+
+
+@transaction.atomic
+def note_record(*, case: Case, written_by, kind: str, text: str, happened_on) -> CaseNote:
+    _require_editor(case, written_by)
+    note = CaseNote(case=case, written_by=written_by, kind=kind, text=text, happened_on=happened_on)
+    note.full_clean()
+    note.save()
+    audit_record(
+        actor=written_by, action=AuditEvent.Action.CREATE, case=case, obj=note, fields=["text"]
+    )
+    return note
