@@ -24,17 +24,18 @@ def _fernet_for(keys: tuple[str, ...]) -> MultiFernet:
     return MultiFernet([Fernet(key) for key in keys])
 
 
-def _fernet() -> MultiFernet:
+def fernet() -> MultiFernet:
+    """The current keys: encrypts with the first, decrypts with any."""
     return _fernet_for(tuple(settings.FIELD_ENCRYPTION_KEYS))
 
 
 def encrypt(plaintext: str) -> str:
-    return _fernet().encrypt(plaintext.encode("utf-8")).decode("ascii")
+    return fernet().encrypt(plaintext.encode("utf-8")).decode("ascii")
 
 
 def decrypt(token: str) -> str:
     try:
-        return _fernet().decrypt(token.encode("ascii")).decode("utf-8")
+        return fernet().decrypt(token.encode("ascii")).decode("utf-8")
     except InvalidToken as exc:
         # Never include the value: it may be a child's name under the wrong key.
         raise ImproperlyConfigured(
@@ -44,7 +45,7 @@ def decrypt(token: str) -> str:
 
 def reencrypt(token: str) -> str:
     """The same plaintext under the current (first) key."""
-    return _fernet().rotate(token.encode("ascii")).decode("ascii")
+    return fernet().rotate(token.encode("ascii")).decode("ascii")
 
 
 class EncryptedTextField(models.TextField):

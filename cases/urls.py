@@ -27,4 +27,5 @@ urlpatterns = [
     path("<str:code>/identitas/", cases.case_reveal_identity, name="case-reveal-identity"),
     path("<str:code>/riwayat/", cases.CaseHistoryView.as_view(), name="case-history"),
     path("<str:code>/aksi/<slug:action>/", work.case_action, name="case-action"),
+    path("<str:code>/dokumen/<int:pk>/", work.document_download, name="case-document"),
 ]

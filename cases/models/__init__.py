@@ -9,6 +9,7 @@ from cases.models.cases import (
     CaseViolenceForm,
 )
 from cases.models.complaints import Complaint, ComplaintParty
+from cases.models.documents import CaseDocument, DocumentKind
 from cases.models.people import Person
 from cases.models.work import Assessment, CaseNote, InterventionPlan, ServiceType
 
@@ -20,6 +21,7 @@ __all__ = [
     "ServiceType",
     "Case",
     "CaseCounter",
+    "CaseDocument",
     "CaseGroupObjectPermission",
     "CaseParty",
     "CaseTeamMember",
@@ -27,5 +29,6 @@ __all__ = [
     "CaseViolenceForm",
     "Complaint",
     "ComplaintParty",
+    "DocumentKind",
     "Person",
 ]

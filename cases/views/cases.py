@@ -6,10 +6,17 @@ from django.views.decorators.http import require_POST
 from agencies.auth import client_ip
 from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
 from cases.forms import CaseFilterForm, RevealIdentityForm
-from cases.models import AuditEvent, Case
+from cases.models import AuditEvent, Case, CaseDocument
 from cases.models.cases import IdentityAccess
 from cases.services import audit_record, case_identity_reveal
-from cases.work_forms import AssessmentForm, ClosureForm, NoteForm, NoteOnlyForm, PlanForm
+from cases.work_forms import (
+    AssessmentForm,
+    ClosureForm,
+    DocumentForm,
+    NoteForm,
+    NoteOnlyForm,
+    PlanForm,
+)
 
 
 def client_address(request) -> str | None:
@@ -71,6 +78,8 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "assessments": case.assessments.select_related("written_by"),
         "plans": case.plans.select_related("written_by", "decided_by"),
         "notes": case.notes.select_related("written_by"),
+        "documents": CaseDocument.objects.visible_to(user).filter(case=case),
+        "document_form": DocumentForm(),
         "assessment_form": AssessmentForm(),
         "plan_form": PlanForm(),
         "note_form": NoteForm(),

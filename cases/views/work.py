@@ -3,15 +3,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agencies.auth import client_ip
 from agencies.views.scoped import get_visible_or_404
 from cases import workflow
-from cases.models import Case
-from cases.work_forms import AssessmentForm, ClosureForm, NoteForm, NoteOnlyForm, PlanForm
+from cases.documents import document_open, document_upload
+from cases.models import Case, CaseDocument
+from cases.work_forms import (
+    AssessmentForm,
+    ClosureForm,
+    DocumentForm,
+    NoteForm,
+    NoteOnlyForm,
+    PlanForm,
+)
 
 
 def _start_assessment(request, case):
@@ -74,6 +84,19 @@ def _record_note(request, case):
     return _("The note is saved.")
 
 
+def _upload_document(request, case):
+    form = DocumentForm(request.POST, request.FILES)
+    _raise_unless_valid(form)
+    document_upload(
+        case=case,
+        uploaded_by=request.user,
+        kind=form.cleaned_data["kind"],
+        title=form.cleaned_data["title"],
+        upload=form.cleaned_data["file"],
+    )
+    return _("The document is stored.")
+
+
 def _raise_unless_valid(form) -> None:
     if not form.is_valid():
         messages_list = [
@@ -93,6 +116,7 @@ ACTIONS = {
     "setujui-terminasi": _approve_closure,
     "buka-kembali": _reopen,
     "catatan": _record_note,
+    "dokumen": _upload_document,
 }
 
 
@@ -108,3 +132,19 @@ def case_action(request, code: str, action: str):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     return redirect(case)
+
+
+@login_required
+def document_download(request, code: str, pk: int):
+    """A document of a case, after the visibility check, audited, never cached."""
+    document = get_visible_or_404(
+        CaseDocument.objects.select_related("case"), request.user, pk=pk, case__code=code
+    )
+    content = document_open(
+        document=document, opened_by=request.user, ip_address=client_ip(request) or None
+    )
+    response = HttpResponse(content, content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.download_name()}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response

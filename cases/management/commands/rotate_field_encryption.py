@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from cases.documents import documents_reencrypt
 from cases.encryption import encrypted_columns, rotate_column
 
 
@@ -13,3 +14,4 @@ class Command(BaseCommand):
         for model, column in encrypted_columns():
             count = rotate_column(model, column)
             self.stdout.write(f"{model._meta.label}.{column}: {count} values re-encrypted")
+        self.stdout.write(f"documents: {documents_reencrypt()} files re-encrypted")

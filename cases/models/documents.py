@@ -1,0 +1,96 @@
+"""Case documents: stored encrypted, outside the web root, under random names."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
+from django.db import models
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from agencies.roles import Role, membership_of, roles_of
+from cases.encryption import EncryptedTextField
+
+
+class PrivateStorage(FileSystemStorage):
+    """MEDIA_ROOT/private: never mapped to a URL; files leave only through a view."""
+
+    @cached_property
+    def base_location(self):
+        return str(Path(settings.MEDIA_ROOT) / "private")
+
+
+def private_storage() -> FileSystemStorage:
+    # A callable, so migrations name it instead of freezing one machine's path.
+    return PrivateStorage(base_url=None)
+
+
+def _random_name(instance, filename: str) -> str:
+    # The stored name says nothing: no child's name, no case code, no original filename.
+    return f"cases/{uuid.uuid4().hex}"
+
+
+class DocumentKind(models.TextChoices):
+    VISUM = "visum", _("Visum et repertum")
+    LETTER = "surat", _("Letter")
+    PHOTO = "foto", _("Photo")
+    PSYCHOLOGICAL_REPORT = "laporan_psikologis", _("Psychological report")
+    SOCIAL_REPORT = "laporan_sosial", _("Social report")
+    CONSENT_FORM = "persetujuan", _("Signed consent form")
+    OTHER = "lainnya", _("Other")
+
+
+# Kinds only some roles of the lead agency may open, whatever else they may see.
+RESTRICTED_KINDS = {
+    DocumentKind.VISUM: (Role.SUPERVISOR, Role.CASEWORKER),
+    DocumentKind.PSYCHOLOGICAL_REPORT: (Role.SUPERVISOR, Role.CASEWORKER),
+}
+
+
+class CaseDocumentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Documents of the user's agency's visible cases, minus kinds their role may
+        not open. Other agencies get documents only through referral sections (later)."""
+        from cases.models.cases import Case
+
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()
+        documents = self.filter(
+            case__in=Case.objects.visible_to(user), case__lead_agency_id=membership.agency_id
+        )
+        roles = roles_of(user)
+        closed_kinds = [
+            kind for kind, allowed in RESTRICTED_KINDS.items() if roles.isdisjoint(allowed)
+        ]
+        return documents.exclude(kind__in=closed_kinds)
+
+
+class CaseDocument(models.Model):
+    case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="documents")
+    kind = models.CharField(_("kind"), max_length=20, choices=DocumentKind.choices)
+    title = EncryptedTextField(_("title"), blank=True)
+    original_name = EncryptedTextField(_("original file name"), blank=True)
+    content_type = models.CharField(_("content type"), max_length=60)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    file = models.FileField(storage=private_storage, upload_to=_random_name, max_length=200)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+
+    objects = CaseDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_kind_display()}"
+
+    def download_name(self) -> str:
+        extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+        return f"{self.case.code}-{self.kind}-{self.pk}.{extension.get(self.content_type, 'bin')}"
