@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models.choices import CaseStatus, RiskLevel
+from cases.models.choices import CaseStatus, RiskLevel, ViolenceForm
 
 
 class CaseFilterForm(forms.Form):
@@ -12,6 +12,10 @@ class CaseFilterForm(forms.Form):
     risk = forms.ChoiceField(
         label=_("Risk level"), choices=[("", _("All"))] + RiskLevel.choices, required=False
     )
+    violence = forms.ChoiceField(
+        label=_("Form of violence"), choices=[("", _("All"))] + ViolenceForm.choices, required=False
+    )
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     mine = forms.BooleanField(label=_("Assigned to me"), required=False)
 
     def apply(self, cases, user):
@@ -28,6 +32,10 @@ class CaseFilterForm(forms.Form):
             cases = cases.filter(status=data["status"])
         if data["risk"]:
             cases = cases.filter(risk_level=data["risk"])
+        if data["violence"]:
+            cases = cases.filter(violence_forms__form=data["violence"]).distinct()
+        if data["overdue"]:
+            cases = cases.tpks_police_report_overdue()
         if data["mine"]:
             cases = cases.filter(lead_caseworker=user) | cases.filter(team__user=user)
             cases = cases.distinct()

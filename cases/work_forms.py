@@ -56,3 +56,15 @@ class DocumentForm(forms.Form):
         label=_("File (PDF, JPEG or PNG, at most 10 MB)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.jpg,.jpeg,.png"}),
     )
+
+
+class AssignForm(forms.Form):
+    lead_caseworker = forms.ModelChoiceField(label=_("Lead caseworker"), queryset=None)
+    team = forms.ModelMultipleChoiceField(
+        label=_("Team"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, caseworkers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lead_caseworker"].queryset = caseworkers
+        self.fields["team"].queryset = caseworkers

@@ -188,3 +188,32 @@ def note_record(*, case: Case, written_by, kind: str, text: str, happened_on) ->
         actor=written_by, action=AuditEvent.Action.CREATE, case=case, obj=note, fields=["text"]
     )
     return note
+
+
+@transaction.atomic
+def case_assign(*, case: Case, assigned_by, lead_caseworker, team=()) -> Case:
+    """A supervisor of the lead agency gives the case a lead caseworker and a team."""
+    from agencies.models import User
+    from agencies.roles import Role
+    from cases.models import CaseTeamMember
+
+    _require_lead_supervisor(case, assigned_by)
+    caseworkers = User.objects.holding_role(case.lead_agency, Role.CASEWORKER)
+    chosen = {lead_caseworker.pk, *(member.pk for member in team)}
+    if caseworkers.filter(pk__in=chosen).count() != len(chosen):
+        raise ValidationError(_("Choose caseworkers of the lead agency."))
+    Case.objects.filter(pk=case.pk).update(
+        lead_caseworker=lead_caseworker, version=F("version") + 1, updated_at=timezone.now()
+    )
+    CaseTeamMember.objects.filter(case=case).exclude(user__in=team).delete()
+    for member in team:
+        CaseTeamMember.objects.get_or_create(case=case, user=member)
+    case.refresh_from_db()
+    audit_record(
+        actor=assigned_by,
+        action=AuditEvent.Action.UPDATE,
+        case=case,
+        obj=case,
+        fields=["lead_caseworker", "team"],
+    )
+    return case

@@ -155,3 +155,12 @@ def test_the_list_runs_a_fixed_number_of_queries(client, budi, dinsos, hadi, ani
     assert queries_for_list() == few
     # session, user, membership, roles, count, cases, parties+persons, violence forms
     assert few == 8
+
+
+def test_the_list_filters_by_form_of_violence_and_overdue(client, budi, dinsos, hadi, ani, case):
+    plain = open_case(dinsos, hadi, ani)
+    client.force_login(budi)
+    sexual = client.get("/kasus/?violence=seksual").content.decode()
+    assert case.code in sexual and plain.code not in sexual
+    overdue = client.get("/kasus/?overdue=on").content.decode()
+    assert case.code in overdue and plain.code not in overdue

@@ -44,10 +44,27 @@ def test_a_user_without_an_agency_is_told_to_ask_the_administrator(client):
     assert "belum terhubung" in client.get("/beranda/").content.decode()
 
 
-def test_the_home_page_runs_a_fixed_number_of_queries(client, ani):
+def test_the_home_page_runs_a_fixed_number_of_queries(client, ani, hadi, dinsos):
+    from cases.models import Case
+    from cases.services import case_open
+    from tests.test_case_pages import open_case
+
     client.force_login(ani)
-    client.get("/beranda/")
-    with CaptureQueriesContext(connection) as queries:
-        client.get("/beranda/")
-    # session, user, membership with agency and unit, its roles
-    assert len(queries) == 4, [query["sql"] for query in queries]
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/beranda/")
+        return len(queries)
+
+    open_case(dinsos, hadi, ani, sexual=True)
+    one = count()
+    for _case in range(4):
+        open_case(dinsos, hadi, ani, children=2, sexual=True)
+    case_open(
+        opened_by=hadi,
+        agency=dinsos,
+        reported_at=Case.objects.first().reported_at,
+        risk_level="rendah",
+    )
+    # session, user, membership, roles; my cases, overdue: each cases + parties + forms
+    assert count() == one == 10

@@ -3,6 +3,7 @@ from django.shortcuts import redirect, render
 
 from agencies.navigation import sections_for
 from agencies.roles import membership_of
+from cases.home import case_panels
 
 
 def landing(request):
@@ -20,5 +21,6 @@ def home(request):
         {
             "membership": membership_of(request.user),
             "sections": sections_for(request.user),
+            **case_panels(request.user),
         },
     )

@@ -62,6 +62,28 @@ class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=CaseStatus.CLOSED)
 
+    def tpks_police_report_overdue(self):
+        """Sexual-violence cases past UU TPKS Ps 41's 72 hours without a police report."""
+        return self.filter(
+            violence_forms__form=ViolenceForm.SEXUAL,
+            police_reported_at__isnull=True,
+            reported_at__lt=timezone.now() - TPKS_POLICE_REPORT_WITHIN,
+        ).distinct()
+
+    def worked_on_by(self, user):
+        return self.filter(Q(lead_caseworker=user) | Q(team__user=user)).distinct()
+
+    def awaiting_assignment(self):
+        return self.filter(lead_caseworker__isnull=True)
+
+    def awaiting_decision(self):
+        """Plans submitted or closures asked for: work for the supervisor."""
+        return (
+            self.filter(Q(plans__status="diajukan") | Q(closure_requested_by__isnull=False))
+            .exclude(status=CaseStatus.CLOSED)
+            .distinct()
+        )
+
     def for_lists(self):
         """What a list row shows, in a fixed number of queries whatever the row count."""
         return self.select_related("lead_agency", "lead_caseworker").prefetch_related(

@@ -4,6 +4,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from agencies.auth import client_ip
+from agencies.models import User
+from agencies.roles import Role
 from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
 from cases.forms import CaseFilterForm, RevealIdentityForm
 from cases.models import AuditEvent, Case, CaseDocument
@@ -11,6 +13,7 @@ from cases.models.cases import IdentityAccess
 from cases.services import audit_record, case_identity_reveal
 from cases.work_forms import (
     AssessmentForm,
+    AssignForm,
     ClosureForm,
     DocumentForm,
     NoteForm,
@@ -80,6 +83,10 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "notes": case.notes.select_related("written_by"),
         "documents": CaseDocument.objects.visible_to(user).filter(case=case),
         "document_form": DocumentForm(),
+        "assign_form": AssignForm(
+            initial={"lead_caseworker": case.lead_caseworker_id},
+            caseworkers=User.objects.holding_role(case.lead_agency, Role.CASEWORKER),
+        ),
         "assessment_form": AssessmentForm(),
         "plan_form": PlanForm(),
         "note_form": NoteForm(),

@@ -10,12 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.auth import client_ip
+from agencies.models import User
+from agencies.roles import Role
 from agencies.views.scoped import get_visible_or_404
 from cases import workflow
 from cases.documents import document_open, document_upload
 from cases.models import Case, CaseDocument
 from cases.work_forms import (
     AssessmentForm,
+    AssignForm,
     ClosureForm,
     DocumentForm,
     NoteForm,
@@ -97,6 +100,14 @@ def _upload_document(request, case):
     return _("The document is stored.")
 
 
+def _assign(request, case):
+    caseworkers = User.objects.holding_role(case.lead_agency, Role.CASEWORKER)
+    form = AssignForm(request.POST, caseworkers=caseworkers)
+    _raise_unless_valid(form)
+    workflow.case_assign(case=case, assigned_by=request.user, **form.cleaned_data)
+    return _("The case is assigned.")
+
+
 def _raise_unless_valid(form) -> None:
     if not form.is_valid():
         messages_list = [
@@ -117,6 +128,7 @@ ACTIONS = {
     "buka-kembali": _reopen,
     "catatan": _record_note,
     "dokumen": _upload_document,
+    "tugaskan": _assign,
 }
 
 
