@@ -35,7 +35,7 @@ class CaseFilterForm(forms.Form):
         if data["violence"]:
             cases = cases.filter(violence_forms__form=data["violence"]).distinct()
         if data["overdue"]:
-            cases = cases.tpks_police_report_overdue()
+            cases = cases.overdue()
         if data["mine"]:
             cases = cases.filter(lead_caseworker=user) | cases.filter(team__user=user)
             cases = cases.distinct()

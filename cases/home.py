@@ -16,7 +16,7 @@ def case_panels(user) -> dict:
         panels["to_assign"] = list(cases.awaiting_assignment().for_lists()[:PANEL_SIZE])
         panels["to_decide"] = list(cases.awaiting_decision().for_lists()[:PANEL_SIZE])
     if not roles.isdisjoint((Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD)):
-        panels["overdue"] = list(cases.tpks_police_report_overdue().for_lists()[:PANEL_SIZE])
+        panels["overdue"] = list(cases.overdue().for_lists()[:PANEL_SIZE])
     if not roles.isdisjoint((Role.INTAKE, Role.SUPERVISOR)):
         panels["new_complaints"] = Complaint.objects.visible_to(user).awaiting_triage().count()
     return panels

@@ -217,3 +217,168 @@ def case_assign(*, case: Case, assigned_by, lead_caseworker, team=()) -> Case:
         fields=["lead_caseworker", "team"],
     )
     return case
+
+
+@transaction.atomic
+def service_plan(*, case: Case, planned_by, service_type: str, provider):
+    """Plan a service; its deadline comes from the table for the case's risk level."""
+    from datetime import timedelta
+
+    from cases.models import ServiceDeadline, ServiceRecord
+
+    _require_editor(case, planned_by)
+    hours = ServiceDeadline.hours_for(service_type, case.risk_level)
+    record = ServiceRecord(
+        case=case,
+        service_type=service_type,
+        provider=provider,
+        due_at=timezone.now() + timedelta(hours=hours),
+        recorded_by=planned_by,
+    )
+    record.full_clean()
+    record.save()
+    audit_record(actor=planned_by, action=AuditEvent.Action.CREATE, case=case, obj=record)
+    return record
+
+
+@transaction.atomic
+def service_deliver(*, record, delivered_by, delivered_on, outcome: str):
+    from cases.models import ServiceRecord
+
+    _require_editor(record.case, delivered_by)
+    if record.status != ServiceRecord.Status.PLANNED:
+        raise ValidationError(_("This service is no longer planned."))
+    if delivered_on > timezone.localdate():
+        raise ValidationError({"delivered_on": _("The date cannot be in the future.")})
+    record.status = ServiceRecord.Status.DELIVERED
+    record.delivered_on = delivered_on
+    record.outcome = outcome
+    record.save(update_fields=["status", "delivered_on", "outcome"])
+    audit_record(
+        actor=delivered_by,
+        action=AuditEvent.Action.UPDATE,
+        case=record.case,
+        obj=record,
+        fields=["status", "delivered_on", "outcome"],
+    )
+    return record
+
+
+@transaction.atomic
+def session_schedule(*, case: Case, scheduled_by, counsellor: str, scheduled_at, previous=None):
+    from cases.models import CounsellingSession
+
+    _require_editor(case, scheduled_by)
+    session = CounsellingSession(
+        case=case,
+        counsellor=counsellor,
+        scheduled_at=scheduled_at,
+        rescheduled_from=previous,
+        recorded_by=scheduled_by,
+    )
+    session.full_clean()
+    session.save()
+    audit_record(actor=scheduled_by, action=AuditEvent.Action.CREATE, case=case, obj=session)
+    return session
+
+
+@transaction.atomic
+def session_record_attendance(*, session, recorded_by, attendance: str, reschedule_at=None):
+    """Record who came. A no-show is rescheduled at once, so the child is not lost."""
+    from cases.models import CounsellingSession
+
+    Attendance = CounsellingSession.Attendance
+    _require_editor(session.case, recorded_by)
+    if session.attendance != Attendance.SCHEDULED:
+        raise ValidationError(_("Attendance is already recorded for this session."))
+    if attendance == Attendance.NO_SHOW and reschedule_at is None:
+        raise ValidationError({"reschedule_at": _("Choose a new time for the missed session.")})
+    session.attendance = attendance
+    session.save(update_fields=["attendance"])
+    audit_record(
+        actor=recorded_by,
+        action=AuditEvent.Action.UPDATE,
+        case=session.case,
+        obj=session,
+        fields=["attendance"],
+    )
+    if attendance == Attendance.NO_SHOW:
+        return session_schedule(
+            case=session.case,
+            scheduled_by=recorded_by,
+            counsellor=session.counsellor,
+            scheduled_at=reschedule_at,
+            previous=session,
+        )
+    return session
+
+
+@transaction.atomic
+def placement_start(
+    *, case: Case, placed_by, operator, started_on, planned_end_on=None, place_name=""
+):
+    from cases.models import Placement
+
+    _require_editor(case, placed_by)
+    placement = Placement(
+        case=case,
+        operator=operator,
+        place_name=place_name,
+        started_on=started_on,
+        planned_end_on=planned_end_on or Placement.default_planned_end(started_on),
+        recorded_by=placed_by,
+    )
+    placement.full_clean()
+    placement.save()
+    audit_record(actor=placed_by, action=AuditEvent.Action.CREATE, case=case, obj=placement)
+    return placement
+
+
+@transaction.atomic
+def case_police_report_record(*, case: Case, recorded_by, reported_at) -> Case:
+    """Record that the case was reported to the police (UU TPKS Ps 41 clock)."""
+    _require_editor(case, recorded_by)
+    if reported_at > timezone.now():
+        raise ValidationError({"police_reported_at": _("The date cannot be in the future.")})
+    Case.objects.filter(pk=case.pk).update(police_reported_at=reported_at)
+    case.police_reported_at = reported_at
+    audit_record(
+        actor=recorded_by,
+        action=AuditEvent.Action.UPDATE,
+        case=case,
+        obj=case,
+        fields=["police_reported_at"],
+    )
+    return case
+
+
+@transaction.atomic
+def restitution_record(*, case: Case, recorded_by, ruling_received_on, amount):
+    from cases.models import Restitution
+
+    _require_editor(case, recorded_by)
+    if not case.is_tpks:
+        raise ValidationError(_("Restitution is recorded for sexual violence (TPKS) cases."))
+    restitution, _created = Restitution.objects.update_or_create(
+        case=case, defaults={"ruling_received_on": ruling_received_on, "amount": amount}
+    )
+    restitution.full_clean()
+    audit_record(actor=recorded_by, action=AuditEvent.Action.UPDATE, case=case, obj=restitution)
+    return restitution
+
+
+@transaction.atomic
+def restitution_paid(*, restitution, recorded_by, paid_on, paid_by: str):
+    _require_editor(restitution.case, recorded_by)
+    restitution.paid_on = paid_on
+    restitution.paid_by = paid_by
+    restitution.full_clean()
+    restitution.save(update_fields=["paid_on", "paid_by"])
+    audit_record(
+        actor=recorded_by,
+        action=AuditEvent.Action.UPDATE,
+        case=restitution.case,
+        obj=restitution,
+        fields=["paid_on", "paid_by"],
+    )
+    return restitution

@@ -1,4 +1,11 @@
 from cases.models.audit import AuditEvent
+from cases.models.care import (
+    CounsellingSession,
+    Placement,
+    Restitution,
+    ServiceDeadline,
+    ServiceRecord,
+)
 from cases.models.cases import (
     Case,
     CaseCounter,
@@ -29,6 +36,11 @@ __all__ = [
     "CaseViolenceForm",
     "Complaint",
     "ComplaintParty",
+    "CounsellingSession",
     "DocumentKind",
     "Person",
+    "Placement",
+    "Restitution",
+    "ServiceDeadline",
+    "ServiceRecord",
 ]

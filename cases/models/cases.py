@@ -2,7 +2,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -86,9 +86,31 @@ class CaseQuerySet(models.QuerySet):
 
     def for_lists(self):
         """What a list row shows, in a fixed number of queries whatever the row count."""
-        return self.select_related("lead_agency", "lead_caseworker").prefetch_related(
-            Prefetch("parties", queryset=CaseParty.objects.select_related("person")),
-            "violence_forms",
+        from cases.models.care import ServiceRecord
+
+        late_services = ServiceRecord.objects.overdue().filter(case=OuterRef("pk"))
+        return (
+            self.select_related("lead_agency", "lead_caseworker")
+            .prefetch_related(
+                Prefetch("parties", queryset=CaseParty.objects.select_related("person")),
+                "violence_forms",
+            )
+            .annotate(has_overdue_service=Exists(late_services))
+        )
+
+    def overdue(self):
+        """Cases with a statutory or service deadline passed and not met."""
+        from cases.models.care import RESTITUTION_PAYMENT_DAYS, ServiceRecord
+
+        restitution_late = Q(
+            restitution__paid_on__isnull=True,
+            restitution__ruling_received_on__lt=timezone.localdate()
+            - timedelta(days=RESTITUTION_PAYMENT_DAYS),
+        )
+        return self.filter(
+            Q(pk__in=self.model.objects.tpks_police_report_overdue().values("pk"))
+            | Q(pk__in=ServiceRecord.objects.overdue().values("case"))
+            | restitution_late
         )
 
 

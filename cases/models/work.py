@@ -12,6 +12,7 @@ class ServiceType(models.TextChoices):
     """SIMFONI service types, then the Perpres 55/2024 Ps 5(2) UPTD PPA tasks."""
 
     COMPLAINT = "pengaduan", _("Complaint handling")
+    OUTREACH = "penjangkauan", _("Outreach (home visit)")
     HEALTH = "kesehatan", _("Health")
     LEGAL_AID = "bantuan_hukum", _("Legal aid")
     LAW_ENFORCEMENT = "penegakan_hukum", _("Law enforcement")

@@ -7,6 +7,7 @@ from agencies.auth import client_ip
 from agencies.models import User
 from agencies.roles import Role
 from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
+from cases import care_forms
 from cases.forms import CaseFilterForm, RevealIdentityForm
 from cases.models import AuditEvent, Case, CaseDocument
 from cases.models.cases import IdentityAccess
@@ -83,6 +84,18 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "notes": case.notes.select_related("written_by"),
         "documents": CaseDocument.objects.visible_to(user).filter(case=case),
         "document_form": DocumentForm(),
+        "services": case.services.select_related("provider"),
+        "sessions": case.sessions.all(),
+        "placements": case.placements.select_related("operator"),
+        "restitution": getattr(case, "restitution", None),
+        "service_form": care_forms.ServicePlanForm(case=case),
+        "deliver_form": care_forms.ServiceDeliverForm(),
+        "session_form": care_forms.SessionForm(),
+        "attendance_form": care_forms.AttendanceForm(),
+        "placement_form": care_forms.PlacementForm(case=case),
+        "police_form": care_forms.PoliceReportForm(),
+        "restitution_form": care_forms.RestitutionForm(),
+        "restitution_paid_form": care_forms.RestitutionPaidForm(),
         "assign_form": AssignForm(
             initial={"lead_caseworker": case.lead_caseworker_id},
             caseworkers=User.objects.holding_role(case.lead_agency, Role.CASEWORKER),

@@ -13,9 +13,9 @@ from agencies.auth import client_ip
 from agencies.models import User
 from agencies.roles import Role
 from agencies.views.scoped import get_visible_or_404
-from cases import workflow
+from cases import care_forms, workflow
 from cases.documents import document_open, document_upload
-from cases.models import Case, CaseDocument
+from cases.models import Case, CaseDocument, Restitution
 from cases.work_forms import (
     AssessmentForm,
     AssignForm,
@@ -108,6 +108,77 @@ def _assign(request, case):
     return _("The case is assigned.")
 
 
+def _plan_service(request, case):
+    form = care_forms.ServicePlanForm(request.POST, case=case)
+    _raise_unless_valid(form)
+    workflow.service_plan(case=case, planned_by=request.user, **form.cleaned_data)
+    return _("The service is planned.")
+
+
+def _deliver_service(request, case):
+    form = care_forms.ServiceDeliverForm(request.POST)
+    _raise_unless_valid(form)
+    record = get_object_or_404(case.services, pk=form.cleaned_data["record"])
+    workflow.service_deliver(
+        record=record,
+        delivered_by=request.user,
+        delivered_on=form.cleaned_data["delivered_on"],
+        outcome=form.cleaned_data["outcome"],
+    )
+    return _("The service is recorded as delivered.")
+
+
+def _schedule_session(request, case):
+    form = care_forms.SessionForm(request.POST)
+    _raise_unless_valid(form)
+    workflow.session_schedule(case=case, scheduled_by=request.user, **form.cleaned_data)
+    return _("The session is scheduled.")
+
+
+def _record_attendance(request, case):
+    form = care_forms.AttendanceForm(request.POST)
+    _raise_unless_valid(form)
+    session = get_object_or_404(case.sessions, pk=form.cleaned_data["session"])
+    workflow.session_record_attendance(
+        session=session,
+        recorded_by=request.user,
+        attendance=form.cleaned_data["attendance"],
+        reschedule_at=form.cleaned_data["reschedule_at"],
+    )
+    return _("Attendance is recorded.")
+
+
+def _start_placement(request, case):
+    form = care_forms.PlacementForm(request.POST, case=case)
+    _raise_unless_valid(form)
+    workflow.placement_start(case=case, placed_by=request.user, **form.cleaned_data)
+    return _("The placement is recorded.")
+
+
+def _record_police_report(request, case):
+    form = care_forms.PoliceReportForm(request.POST)
+    _raise_unless_valid(form)
+    workflow.case_police_report_record(case=case, recorded_by=request.user, **form.cleaned_data)
+    return _("The police report is recorded.")
+
+
+def _record_restitution(request, case):
+    form = care_forms.RestitutionForm(request.POST)
+    _raise_unless_valid(form)
+    workflow.restitution_record(case=case, recorded_by=request.user, **form.cleaned_data)
+    return _("The restitution is recorded.")
+
+
+def _record_restitution_paid(request, case):
+    form = care_forms.RestitutionPaidForm(request.POST)
+    _raise_unless_valid(form)
+    restitution = get_object_or_404(Restitution, case=case)
+    workflow.restitution_paid(
+        restitution=restitution, recorded_by=request.user, **form.cleaned_data
+    )
+    return _("The payment is recorded.")
+
+
 def _raise_unless_valid(form) -> None:
     if not form.is_valid():
         messages_list = [
@@ -129,6 +200,14 @@ ACTIONS = {
     "catatan": _record_note,
     "dokumen": _upload_document,
     "tugaskan": _assign,
+    "layanan": _plan_service,
+    "layanan-diberikan": _deliver_service,
+    "sesi": _schedule_session,
+    "kehadiran": _record_attendance,
+    "penempatan": _start_placement,
+    "lapor-polisi": _record_police_report,
+    "restitusi": _record_restitution,
+    "restitusi-dibayar": _record_restitution_paid,
 }
 
 

@@ -1,0 +1,195 @@
+"""Services given to the child: deadlines, records, counselling sessions, safe-house
+placements and restitution."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency
+from cases.encryption import EncryptedTextField
+from cases.models.choices import RiskLevel
+from cases.models.work import ServiceType
+
+DEFAULT_SERVICE_HOURS = 7 * 24
+RESTITUTION_PAYMENT_DAYS = 30  # PP 29/2025 Ps 8: statutory, not configurable
+DEFAULT_SAFE_HOUSE_DAYS = 7
+
+
+class ServiceDeadline(models.Model):
+    """How long a service may take, by service type and risk level (configurable)."""
+
+    service_type = models.CharField(_("service"), max_length=32, choices=ServiceType.choices)
+    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices)
+    hours = models.PositiveIntegerField(_("hours"))
+    source = models.CharField(_("source"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("service deadline")
+        verbose_name_plural = _("service deadlines")
+        ordering = ["service_type", "risk_level"]
+        constraints = [
+            models.UniqueConstraint(fields=["service_type", "risk_level"], name="deadline_once"),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_service_type_display()} · {self.get_risk_level_display()}: {self.hours} h"
+        )
+
+    @classmethod
+    def hours_for(cls, service_type: str, risk_level: str) -> int:
+        row = cls.objects.filter(service_type=service_type, risk_level=risk_level).first()
+        return row.hours if row else DEFAULT_SERVICE_HOURS
+
+
+class ServiceRecordQuerySet(models.QuerySet):
+    def overdue(self):
+        return self.filter(status=ServiceRecord.Status.PLANNED, due_at__lt=timezone.now())
+
+
+class ServiceRecord(models.Model):
+    class Status(models.TextChoices):
+        PLANNED = "direncanakan", _("Planned")
+        DELIVERED = "diberikan", _("Delivered")
+        CANCELLED = "dibatalkan", _("Cancelled")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="services")
+    service_type = models.CharField(_("service"), max_length=32, choices=ServiceType.choices)
+    provider = models.ForeignKey(
+        Agency, verbose_name=_("provider"), on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PLANNED
+    )
+    due_at = models.DateTimeField(_("due by"))
+    delivered_on = models.DateField(_("delivered on"), null=True, blank=True)
+    outcome = EncryptedTextField(_("outcome"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ServiceRecordQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("service")
+        verbose_name_plural = _("services")
+        ordering = ["due_at"]
+        indexes = [models.Index(fields=["status", "due_at"], name="service_due")]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.get_service_type_display()}"
+
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.PLANNED and self.due_at < timezone.now()
+
+
+class CounsellingSession(models.Model):
+    """A counselling or therapy session; a no-show is rescheduled, keeping the history."""
+
+    class Attendance(models.TextChoices):
+        SCHEDULED = "terjadwal", _("Scheduled")
+        ATTENDED = "hadir", _("Attended")
+        NO_SHOW = "tidak_hadir", _("Did not come")
+        CANCELLED = "dibatalkan", _("Cancelled")
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="sessions")
+    counsellor = models.CharField(_("psychologist or counsellor"), max_length=150)
+    scheduled_at = models.DateTimeField(_("scheduled at"))
+    attendance = models.CharField(
+        _("attendance"), max_length=12, choices=Attendance.choices, default=Attendance.SCHEDULED
+    )
+    rescheduled_from = models.OneToOneField(
+        "self",
+        verbose_name=_("rescheduled from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="rescheduled_to",
+    )
+    note = EncryptedTextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("counselling session")
+        verbose_name_plural = _("counselling sessions")
+        ordering = ["scheduled_at"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.scheduled_at:%Y-%m-%d %H:%M}"
+
+
+class Placement(models.Model):
+    """A stay in a safe house or shelter (rumah aman, LKSA) given as a service."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="placements")
+    operator = models.ForeignKey(
+        Agency,
+        verbose_name=_("safe house or shelter operator"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    place_name = models.CharField(_("place"), max_length=150, blank=True)
+    started_on = models.DateField(_("start"))
+    planned_end_on = models.DateField(_("planned end"))
+    ended_on = models.DateField(_("actual end"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-started_on"]
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.started_on}"
+
+    def clean(self) -> None:
+        if self.planned_end_on and self.started_on and self.planned_end_on < self.started_on:
+            raise ValidationError({"planned_end_on": _("The planned end is before the start.")})
+        if self.ended_on and self.started_on and self.ended_on < self.started_on:
+            raise ValidationError({"ended_on": _("The end is before the start.")})
+
+    def is_beyond_planned_stay(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.ended_on is None and today > self.planned_end_on
+
+    @staticmethod
+    def default_planned_end(started_on):
+        return started_on + timedelta(days=DEFAULT_SAFE_HOUSE_DAYS)
+
+
+class Restitution(models.Model):
+    """Restitution in a TPKS case: payment is due 30 days after the ruling is received."""
+
+    class PaidBy(models.TextChoices):
+        PERPETRATOR = "pelaku", _("The perpetrator")
+        VICTIM_FUND = "dbk", _("LPSK victim fund (Dana Bantuan Korban)")
+
+    case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="restitution")
+    ruling_received_on = models.DateField(_("court ruling received on"))
+    amount = models.DecimalField(_("amount (Rp)"), max_digits=14, decimal_places=0)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
+    paid_by = models.CharField(_("paid by"), max_length=8, choices=PaidBy.choices, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("restitution")
+        verbose_name_plural = _("restitutions")
+
+    def __str__(self) -> str:
+        return f"{self.case} · {self.amount}"
+
+    def payment_due_on(self):
+        return self.ruling_received_on + timedelta(days=RESTITUTION_PAYMENT_DAYS)
+
+    def is_overdue(self, today=None) -> bool:
+        today = today or timezone.localdate()
+        return self.paid_on is None and today > self.payment_due_on()
