@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from cases.models import Assessment, CaseNote, DocumentKind
+from cases.models import Assessment, Case, CaseNote, DocumentKind
 from cases.models.choices import ClosureReason
 from cases.models.work import ServiceType
 
@@ -68,3 +68,21 @@ class AssignForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["lead_caseworker"].queryset = caseworkers
         self.fields["team"].queryset = caseworkers
+
+
+class CaseDetailsForm(forms.ModelForm):
+    """The case's own facts; ``version`` makes an edit on a stale page fail loudly."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Case
+        fields = [
+            "risk_level",
+            "jurisdiction",
+            "ampk_category",
+            "place_type",
+            "incident_date",
+            "incident_date_is_approximate",
+        ]
+        widgets = {"incident_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}

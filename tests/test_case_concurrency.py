@@ -47,3 +47,40 @@ def test_bad_values_are_refused_before_anything_is_written(case, ani):
         case_update(case=case, updated_by=ani, expected_version=1, changes={"risk_level": "huge"})
     case.refresh_from_db()
     assert case.version == 1
+
+
+def test_a_stale_edit_from_the_case_page_is_refused_with_a_message(client, case, ani, budi):
+    details = {
+        "risk_level": "tinggi",
+        "jurisdiction": "kabkota",
+        "ampk_category": "",
+        "place_type": "",
+        "incident_date": "",
+        "version": 1,
+    }
+    client.force_login(ani)
+    client.post(f"/kasus/{case.code}/aksi/ubah/", details)
+    client.force_login(budi)
+    response = client.post(
+        f"/kasus/{case.code}/aksi/ubah/", {**details, "risk_level": "sedang"}, follow=True
+    )
+    case.refresh_from_db()
+    assert (case.risk_level, case.version) == ("tinggi", 2)
+    assert 'class="alert alert-danger"' in response.content.decode()
+
+
+def test_an_edit_on_the_current_version_from_the_case_page_is_saved(client, case, ani):
+    client.force_login(ani)
+    client.post(
+        f"/kasus/{case.code}/aksi/ubah/",
+        {
+            "risk_level": "sedang",
+            "jurisdiction": "provinsi",
+            "ampk_category": "darurat",
+            "place_type": "sekolah",
+            "incident_date": "",
+            "version": 1,
+        },
+    )
+    case.refresh_from_db()
+    assert (case.risk_level, case.jurisdiction, case.version) == ("sedang", "provinsi", 2)

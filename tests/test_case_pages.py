@@ -164,3 +164,18 @@ def test_the_list_filters_by_form_of_violence_and_overdue(client, budi, dinsos, 
     assert case.code in sexual and plain.code not in sexual
     overdue = client.get("/kasus/?overdue=on").content.decode()
     assert case.code in overdue and plain.code not in overdue
+
+
+def test_a_shared_case_shows_no_work_of_the_lead_agency(client, citra, case, ani):
+    from guardian.shortcuts import assign_perm
+
+    from cases import workflow
+    from cases.models import Assessment
+
+    workflow.case_start_assessment(case=case, started_by=ani)
+    workflow.assessment_record(case=case, written_by=ani, condition="Rahasia kondisi", needs="x")
+    assign_perm("cases.view_case", citra, case)
+    client.force_login(citra)
+    page = client.get(f"/kasus/{case.code}/").content.decode()
+    assert "Rahasia kondisi" not in page
+    assert not Assessment.objects.visible_to(citra).exists()

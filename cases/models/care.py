@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from cases.encryption import EncryptedTextField
+from cases.models.cases import CaseContentQuerySet
 from cases.models.choices import RiskLevel
 from cases.models.work import ServiceType
 
@@ -46,7 +47,7 @@ class ServiceDeadline(models.Model):
         return row.hours if row else DEFAULT_SERVICE_HOURS
 
 
-class ServiceRecordQuerySet(models.QuerySet):
+class ServiceRecordQuerySet(CaseContentQuerySet):
     def overdue(self):
         return self.filter(status=ServiceRecord.Status.PLANNED, due_at__lt=timezone.now())
 
@@ -116,6 +117,8 @@ class CounsellingSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    objects = CaseContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("counselling session")
         verbose_name_plural = _("counselling sessions")
@@ -142,6 +145,8 @@ class Placement(models.Model):
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
+
+    objects = CaseContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("placement")
@@ -178,7 +183,7 @@ class Restitution(models.Model):
     amount = models.DecimalField(_("amount (Rp)"), max_digits=14, decimal_places=0)
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_by = models.CharField(_("paid by"), max_length=8, choices=PaidBy.choices, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = EncryptedTextField(_("note"), blank=True)
 
     class Meta:
         verbose_name = _("restitution")

@@ -114,6 +114,20 @@ class CaseQuerySet(models.QuerySet):
         )
 
 
+class CaseContentQuerySet(models.QuerySet):
+    """The visibility rule for records inside a case (assessments, plans, notes, services,
+    sessions, placements): the case must be visible, and until referral sections say
+    otherwise only the lead agency reads its work."""
+
+    def visible_to(self, user):
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()
+        return self.filter(
+            case__in=Case.objects.visible_to(user), case__lead_agency_id=membership.agency_id
+        )
+
+
 def _granted_case_ids(user, codename: str):
     """Cases shared with the user by an object grant (accepted referrals, later)."""
     return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
@@ -194,7 +208,7 @@ class Case(models.Model):
     closure_reason = models.CharField(
         _("reason for closing"), max_length=16, choices=ClosureReason.choices, blank=True
     )
-    closure_note = models.TextField(_("closing note"), blank=True)
+    closure_note = EncryptedTextField(_("closing note"), blank=True)
     closure_requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("closure requested by"),

@@ -115,7 +115,7 @@ class Complaint(models.Model):
     consent_purpose = models.CharField(_("consent given for"), max_length=200, blank=True)
     tracking_code_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     outcome = models.CharField(_("triage"), max_length=12, choices=Outcome.choices, blank=True)
-    outcome_reason = models.TextField(_("reason"), blank=True)
+    outcome_reason = EncryptedTextField(_("reason"), blank=True)
     case = models.ForeignKey(
         "cases.Case",
         verbose_name=_("case"),

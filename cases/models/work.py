@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cases.encryption import EncryptedTextField
+from cases.models.cases import CaseContentQuerySet
 
 
 class ServiceType(models.TextChoices):
@@ -47,6 +48,8 @@ class Assessment(models.Model):
     )
     written_at = models.DateTimeField(_("written at"), default=timezone.now)
 
+    objects = CaseContentQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
@@ -78,7 +81,9 @@ class InterventionPlan(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
-    decision_note = models.TextField(_("note on the decision"), blank=True)
+    decision_note = EncryptedTextField(_("note on the decision"), blank=True)
+
+    objects = CaseContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("intervention plan")
@@ -109,6 +114,8 @@ class CaseNote(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    objects = CaseContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case note")

@@ -9,12 +9,23 @@ from agencies.roles import Role
 from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
 from cases import care_forms
 from cases.forms import CaseFilterForm, RevealIdentityForm
-from cases.models import AuditEvent, Case, CaseDocument
+from cases.models import (
+    Assessment,
+    AuditEvent,
+    Case,
+    CaseDocument,
+    CaseNote,
+    CounsellingSession,
+    InterventionPlan,
+    Placement,
+    ServiceRecord,
+)
 from cases.models.cases import IdentityAccess
 from cases.services import audit_record, case_identity_reveal
 from cases.work_forms import (
     AssessmentForm,
     AssignForm,
+    CaseDetailsForm,
     ClosureForm,
     DocumentForm,
     NoteForm,
@@ -79,14 +90,23 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "can_see_history": case.history_visible_to(user),
         "can_edit": Case.objects.editable_by(user).filter(pk=case.pk).exists(),
         "is_supervisor": case.is_supervised_by(user),
-        "assessments": case.assessments.select_related("written_by"),
-        "plans": case.plans.select_related("written_by", "decided_by"),
-        "notes": case.notes.select_related("written_by"),
+        "assessments": Assessment.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("written_by"),
+        "plans": InterventionPlan.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("written_by", "decided_by"),
+        "notes": CaseNote.objects.visible_to(user).filter(case=case).select_related("written_by"),
         "documents": CaseDocument.objects.visible_to(user).filter(case=case),
         "document_form": DocumentForm(),
-        "services": case.services.select_related("provider"),
-        "sessions": case.sessions.all(),
-        "placements": case.placements.select_related("operator"),
+        "details_form": CaseDetailsForm(instance=case, initial={"version": case.version}),
+        "services": ServiceRecord.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("provider"),
+        "sessions": CounsellingSession.objects.visible_to(user).filter(case=case),
+        "placements": Placement.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("operator"),
         "restitution": getattr(case, "restitution", None),
         "service_form": care_forms.ServicePlanForm(case=case),
         "deliver_form": care_forms.ServiceDeliverForm(),

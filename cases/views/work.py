@@ -16,9 +16,11 @@ from agencies.views.scoped import get_visible_or_404
 from cases import care_forms, workflow
 from cases.documents import document_open, document_upload
 from cases.models import Case, CaseDocument, Restitution
+from cases.services import StaleVersionError, case_update
 from cases.work_forms import (
     AssessmentForm,
     AssignForm,
+    CaseDetailsForm,
     ClosureForm,
     DocumentForm,
     NoteForm,
@@ -179,6 +181,24 @@ def _record_restitution_paid(request, case):
     return _("The payment is recorded.")
 
 
+def _edit_details(request, case):
+    form = CaseDetailsForm(request.POST, instance=Case.objects.get(pk=case.pk))
+    _raise_unless_valid(form)
+    changes = {field: form.cleaned_data[field] for field in form.changed_data if field != "version"}
+    try:
+        case_update(
+            case=case,
+            updated_by=request.user,
+            expected_version=form.cleaned_data["version"],
+            changes=changes,
+        )
+    except StaleVersionError as error:
+        raise ValidationError(
+            _("Someone changed the case meanwhile. Your edit was not saved; reload and try again.")
+        ) from error
+    return _("The case is updated.")
+
+
 def _raise_unless_valid(form) -> None:
     if not form.is_valid():
         messages_list = [
@@ -208,6 +228,7 @@ ACTIONS = {
     "lapor-polisi": _record_police_report,
     "restitusi": _record_restitution,
     "restitusi-dibayar": _record_restitution_paid,
+    "ubah": _edit_details,
 }
 
 
