@@ -5,7 +5,15 @@ import datetime
 from django.utils import timezone
 
 from agencies.models import Agency, User
-from cases.models import Case, CaseParty, CaseViolenceForm, Person
+from cases.models import (
+    Assessment,
+    Case,
+    CaseParty,
+    CaseViolenceForm,
+    InterventionPlan,
+    Person,
+    ServiceType,
+)
 from cases.models.choices import (
     AmpkCategory,
     CaseStatus,
@@ -105,6 +113,7 @@ def _demo_case(agencies, agency, intake, lead, status, risk, forms, name, sex, b
     Case.objects.filter(pk=case.pk).update(status=status, lead_caseworker=users.get(lead))
     for form in forms:
         CaseViolenceForm.objects.create(case=case, form=form)
+    _demo_work(case, status, users.get(lead) or users[intake])
     child = Person.objects.create(name=name, sex=sex, birth_date=birth)
     guardian = Person.objects.create(name=f"Wali {name}", sex="P")
     CaseParty.objects.create(case=case, person=child, part=CaseParty.Part.CHILD)
@@ -114,3 +123,24 @@ def _demo_case(agencies, agency, intake, lead, status, risk, forms, name, sex, b
         part=CaseParty.Part.ALLEGED_PERPETRATOR,
         relationship=PerpetratorRelationship.PARENT,
     )
+
+
+def _demo_work(case, status, worker) -> None:
+    """Give cases past the first step the assessment and plan their step implies."""
+    if status in (CaseStatus.NEW,):
+        return
+    Assessment.objects.create(
+        case=case,
+        written_by=worker,
+        condition="Contoh: anak tampak cemas dan sulit tidur (data demo).",
+        needs="Konseling psikologis, pendampingan hukum.",
+        hopes="Anak ingin tetap bersekolah.",
+    )
+    if status in (CaseStatus.INTERVENTION, CaseStatus.MONITORING):
+        InterventionPlan.objects.create(
+            case=case,
+            written_by=worker,
+            goals="Anak aman di rumah dan kembali bersekolah (data demo).",
+            planned_services=[ServiceType.PSYCHOLOGICAL, ServiceType.LEGAL_AID],
+            status=InterventionPlan.Status.APPROVED,
+        )
