@@ -147,15 +147,8 @@ def complaint_open_case(*, complaint: Complaint, triaged_by, lead_caseworker=Non
         opened_by=triaged_by,
         agency=complaint.agency,
         reported_at=complaint.received_at,
-        risk_level=complaint.risk_level,
-        jurisdiction=complaint.jurisdiction,
-        ampk_category=complaint.ampk_category,
-        incident_date=complaint.incident_date,
-        incident_date_is_approximate=complaint.incident_date_is_approximate,
-        place_type=complaint.place_type,
-        incident_village=complaint.incident_village,
-        incident_address=complaint.incident_address,
         chronology=complaint.narrative,
+        **complaint.incident_fields(),
         lead_caseworker=lead_caseworker,
     )
     for form in complaint.violence_forms:

@@ -12,16 +12,13 @@ from agencies.models import Agency, Region
 from agencies.roles import Role, membership_of, roles_of
 from cases.encryption import EncryptedTextField
 from cases.models.choices import (
-    AmpkCategory,
     CaseStatus,
     ClosureReason,
-    Jurisdiction,
     PerpetratorRelationship,
-    PlaceType,
-    RiskLevel,
     TpksOffence,
     ViolenceForm,
 )
+from cases.models.incident import Incident
 from cases.models.people import Person
 
 # Roles that see every case their agency leads (DESIGN.md, "Who sees a case").
@@ -151,7 +148,7 @@ class CaseCounter(models.Model):
         return f"{self.regency_id}/{self.year}: {self.last_number}"
 
 
-class Case(models.Model):
+class Case(Incident):
     """A child-protection case, led by one agency and one caseworker."""
 
     code = models.CharField(_("case code"), max_length=24, unique=True, editable=False)
@@ -178,31 +175,7 @@ class Case(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=CaseStatus.choices, default=CaseStatus.NEW
     )
-    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices)
-    jurisdiction = models.CharField(
-        _("jurisdiction"),
-        max_length=10,
-        choices=Jurisdiction.choices,
-        default=Jurisdiction.REGENCY,
-    )
-    ampk_category = models.CharField(
-        _("AMPK category"), max_length=24, choices=AmpkCategory.choices, blank=True
-    )
     reported_at = models.DateTimeField(_("reported at"))
-    incident_date = models.DateField(_("incident date"), null=True, blank=True)
-    incident_date_is_approximate = models.BooleanField(
-        _("incident date is approximate"), default=False
-    )
-    place_type = models.CharField(_("place"), max_length=16, choices=PlaceType.choices, blank=True)
-    incident_village = models.ForeignKey(
-        Region,
-        verbose_name=_("incident village (desa/kelurahan)"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    incident_address = EncryptedTextField(_("incident address"), blank=True)
     chronology = EncryptedTextField(_("what happened (chronology)"), blank=True)
     police_reported_at = models.DateTimeField(_("reported to the police at"), null=True, blank=True)
     closure_reason = models.CharField(

@@ -4,19 +4,16 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Region
+from agencies.models import Agency
 from agencies.roles import Role, membership_of, roles_of
 from cases.encryption import EncryptedTextField
 from cases.models.choices import (
-    AmpkCategory,
     Channel,
-    Jurisdiction,
     PerpetratorRelationship,
-    PlaceType,
-    RiskLevel,
     TpksOffence,
     ViolenceForm,
 )
+from cases.models.incident import Incident
 from cases.models.people import Person
 
 # Roles that receive and see their agency's complaints.
@@ -45,7 +42,7 @@ class ComplaintQuerySet(models.QuerySet):
         return self.filter(outcome="")
 
 
-class Complaint(models.Model):
+class Complaint(Incident):
     """A pengaduan as received, before triage turns it into a case (or not)."""
 
     class Outcome(models.TextChoices):
@@ -81,32 +78,9 @@ class Complaint(models.Model):
     )
     reporter_is_anonymous = models.BooleanField(_("the reporter stays anonymous"), default=False)
     narrative = EncryptedTextField(_("what happened (chronology)"))
-    incident_date = models.DateField(_("incident date"), null=True, blank=True)
-    incident_date_is_approximate = models.BooleanField(
-        _("incident date is approximate"), default=False
-    )
-    place_type = models.CharField(_("place"), max_length=16, choices=PlaceType.choices, blank=True)
-    incident_village = models.ForeignKey(
-        Region,
-        verbose_name=_("incident village (desa/kelurahan)"),
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    incident_address = EncryptedTextField(
-        _("street, RT/RW"), blank=True, help_text=_("Below the village: kept confidential.")
-    )
     violence_forms = models.JSONField(_("forms of violence"), default=list, blank=True)
     tpks_offence = models.CharField(
         _("sexual violence offence (TPKS)"), max_length=24, choices=TpksOffence.choices, blank=True
-    )
-    ampk_category = models.CharField(
-        _("AMPK category"), max_length=24, choices=AmpkCategory.choices, blank=True
-    )
-    risk_level = models.CharField(_("risk level"), max_length=8, choices=RiskLevel.choices)
-    jurisdiction = models.CharField(
-        _("jurisdiction"), max_length=10, choices=Jurisdiction.choices, default=Jurisdiction.REGENCY
     )
     consent_by = models.CharField(
         _("consent given by"), max_length=8, choices=ConsentBy.choices, blank=True
