@@ -48,6 +48,8 @@ def validate_document(upload) -> tuple[bytes, str]:
 def document_upload(*, case: Case, uploaded_by, kind: str, title: str, upload) -> CaseDocument:
     if not Case.objects.editable_by(uploaded_by).filter(pk=case.pk).exists():
         raise PermissionDenied
+    if case.status == "terminasi":
+        raise ValidationError(_("A closed case cannot be changed. Reopen it first."))
     data, content_type = validate_document(upload)
     document = CaseDocument(
         case=case,

@@ -24,8 +24,9 @@ class CaseFilterForm(forms.Form):
         data = self.cleaned_data
         if data["q"]:
             term = data["q"].strip()
+            # Initials of the children only: a reporter's or terlapor's are not a pseudonym.
             cases = cases.filter(code__icontains=term) | cases.filter(
-                parties__person__initials__iexact=term
+                parties__part="anak", parties__person__initials__iexact=term
             )
             cases = cases.distinct()
         if data["status"]:

@@ -102,6 +102,7 @@ def complaint_possible_matches(complaint: Complaint) -> list[PossibleMatch]:
         return []
     matches = (
         CaseParty.objects.filter(part=CaseParty.Part.CHILD)
+        .exclude(case_id=complaint.case_id)  # never point a complaint at its own case
         .filter(Q(person__nik_hash__in=nik_hashes) | Q(person__name_birth_hash__in=name_hashes))
         .select_related("case__lead_agency")
         .order_by("case__code")
@@ -135,7 +136,9 @@ def _close_triage(complaint: Complaint, triaged_by, outcome: str, *, case=None, 
 def _check_triage(complaint: Complaint, triaged_by) -> None:
     if not _may_triage(triaged_by, complaint):
         raise PermissionDenied
-    if complaint.outcome:
+    # Lock the row: of two triage decisions at once, the second sees the first's outcome.
+    locked = Complaint.objects.select_for_update().only("outcome").get(pk=complaint.pk)
+    if locked.outcome:
         raise ValidationError(_("This complaint has already been triaged."))
 
 

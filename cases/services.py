@@ -1,9 +1,10 @@
 """Workflows on cases. Each runs in one transaction and writes its own audit rows."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.roles import agency_of
@@ -91,6 +92,16 @@ def case_identity_reveal(
     ]
 
 
+CASE_EDITABLE_FIELDS = {
+    "risk_level",
+    "jurisdiction",
+    "ampk_category",
+    "place_type",
+    "incident_date",
+    "incident_date_is_approximate",
+}
+
+
 class StaleVersionError(Exception):
     """The record changed since the editor loaded it; nothing was written."""
 
@@ -104,6 +115,12 @@ def case_update(*, case: Case, updated_by, expected_version: int, changes: dict)
     """
     if not Case.objects.editable_by(updated_by).filter(pk=case.pk).exists():
         raise PermissionDenied
+    if case.status == "terminasi":
+        raise ValidationError(_("A closed case cannot be changed. Reopen it first."))
+    refused = set(changes) - CASE_EDITABLE_FIELDS
+    if refused:
+        # Status, agency, lead and dates move only through their own workflow steps.
+        raise PermissionDenied(f"Not editable here: {sorted(refused)}")
     for field, value in changes.items():
         setattr(case, field, value)
     case.full_clean(exclude=["code"])

@@ -18,8 +18,16 @@ from cases.services import audit_record
 
 
 def _require_editor(case: Case, user) -> None:
+    """May change the case, and the case is open (a closed case is reopened first)."""
     if not Case.objects.editable_by(user).filter(pk=case.pk).exists():
         raise PermissionDenied
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("A closed case cannot be changed. Reopen it first."))
+
+
+def _require_started(case: Case) -> None:
+    if case.status == CaseStatus.NEW:
+        raise ValidationError(_("Start the assessment first."))
 
 
 def _require_lead_supervisor(case: Case, user) -> None:
@@ -54,8 +62,7 @@ def case_start_assessment(*, case: Case, started_by) -> Case:
 @transaction.atomic
 def assessment_record(*, case: Case, written_by, **fields) -> Assessment:
     _require_editor(case, written_by)
-    if case.status == CaseStatus.CLOSED:
-        raise ValidationError(_("A closed case cannot be changed. Reopen it first."))
+    _require_started(case)
     assessment = Assessment(case=case, written_by=written_by, **fields)
     assessment.full_clean()
     assessment.save()
@@ -73,6 +80,7 @@ def assessment_record(*, case: Case, written_by, **fields) -> Assessment:
 def plan_submit(*, case: Case, written_by, goals: str, planned_services: list[str]):
     """Submit the intervention plan for a supervisor's approval."""
     _require_editor(case, written_by)
+    _require_started(case)
     if not case.assessments.exists():
         raise ValidationError(_("Record an assessment before planning the intervention."))
     plan = InterventionPlan(
@@ -90,13 +98,13 @@ def _decide_plan(plan: InterventionPlan, decided_by, status: str, note: str) -> 
     _require_lead_supervisor(plan.case, decided_by)
     if plan.written_by_id == decided_by.pk:
         raise PermissionDenied  # nobody approves their own plan
-    if plan.status != InterventionPlan.Status.SUBMITTED:
+    # One conditional UPDATE: of two supervisors deciding at once, only one wins.
+    decided = InterventionPlan.objects.filter(
+        pk=plan.pk, status=InterventionPlan.Status.SUBMITTED
+    ).update(status=status, decided_by=decided_by, decided_at=timezone.now(), decision_note=note)
+    if decided != 1:
         raise ValidationError(_("This plan has already been decided."))
-    plan.status = status
-    plan.decided_by = decided_by
-    plan.decided_at = timezone.now()
-    plan.decision_note = note
-    plan.save(update_fields=["status", "decided_by", "decided_at", "decision_note"])
+    plan.refresh_from_db()
     audit_record(
         actor=decided_by,
         action=AuditEvent.Action.UPDATE,
@@ -153,6 +161,8 @@ def closure_request(*, case: Case, requested_by, reason: str, note: str = "") ->
 @transaction.atomic
 def closure_approve(*, case: Case, approved_by) -> Case:
     _require_lead_supervisor(case, approved_by)
+    if case.status == CaseStatus.CLOSED:
+        raise ValidationError(_("The case is already closed."))
     if not case.closure_requested_by_id:
         raise ValidationError(_("Nobody has asked to close this case."))
     if case.closure_requested_by_id == approved_by.pk:
@@ -338,6 +348,8 @@ def placement_start(
 def case_police_report_record(*, case: Case, recorded_by, reported_at) -> Case:
     """Record that the case was reported to the police (UU TPKS Ps 41 clock)."""
     _require_editor(case, recorded_by)
+    if not case.is_tpks:
+        raise ValidationError(_("The police-report clock applies to sexual violence (TPKS)."))
     if reported_at > timezone.now():
         raise ValidationError({"police_reported_at": _("The date cannot be in the future.")})
     Case.objects.filter(pk=case.pk).update(police_reported_at=reported_at)
@@ -359,10 +371,11 @@ def restitution_record(*, case: Case, recorded_by, ruling_received_on, amount):
     _require_editor(case, recorded_by)
     if not case.is_tpks:
         raise ValidationError(_("Restitution is recorded for sexual violence (TPKS) cases."))
-    restitution, _created = Restitution.objects.update_or_create(
-        case=case, defaults={"ruling_received_on": ruling_received_on, "amount": amount}
-    )
+    if Restitution.objects.filter(case=case).exists():
+        raise ValidationError(_("The restitution of this case is already recorded."))
+    restitution = Restitution(case=case, ruling_received_on=ruling_received_on, amount=amount)
     restitution.full_clean()
+    restitution.save()
     audit_record(actor=recorded_by, action=AuditEvent.Action.UPDATE, case=case, obj=restitution)
     return restitution
 

@@ -74,12 +74,16 @@ def test_other_roles_cannot_record_complaints(client, username, django_user_mode
 
 
 @pytest.mark.parametrize(
-    ("overrides", "field"),
+    ("overrides", "where"),
     [
-        ({"child-0-birth_date": "2999-01-01"}, "date of birth"),
-        ({"child-0-nik": "12345"}, "16"),
-        ({"incident_date": "2999-01-01"}, "incident"),
-        ({"violence_forms": ["fisik"], "tpks_offence": "pelecehan_fisik"}, "TPKS"),
+        ({"child-0-birth_date": "2999-01-01"}, ("child", "birth_date")),
+        ({"child-0-nik": "12345"}, ("child", "nik")),
+        ({"incident_date": "2999-01-01"}, ("form", "incident_date")),
+        (
+            {"violence_forms": ["fisik"], "tpks_offence": "pelecehan_fisik"},
+            ("form", "tpks_offence"),
+        ),
+        ({"received_at": "2999-01-01T10:00"}, ("form", "received_at")),
         (
             {
                 "child-0-name": "",
@@ -88,16 +92,21 @@ def test_other_roles_cannot_record_complaints(client, username, django_user_mode
                 "child-0-nik": "",
                 "child-0-has_birth_certificate": "unknown",
             },
-            "child",
+            ("children", None),
         ),
     ],
 )
-def test_bad_input_gets_a_field_error_and_saves_nothing(client, hadi, overrides, field):
+def test_bad_input_gets_a_field_error_and_saves_nothing(client, hadi, overrides, where):
     client.force_login(hadi)
-    client.post("/bahasa/", {"language": "en"})
     response = client.post("/kasus/pengaduan/baru/", intake_data(**overrides))
     assert response.status_code == 400
-    assert field.lower() in response.content.decode().lower()
+    form_name, field = where
+    if form_name == "child":
+        assert field in response.context["children"].forms[0].errors
+    elif form_name == "form":
+        assert field in response.context["form"].errors
+    else:
+        assert response.context["children"].non_form_errors()
     assert not Complaint.objects.exists() and not Person.objects.exists()
 
 
@@ -168,9 +177,12 @@ def test_attach_only_to_a_case_the_triager_may_change(client, hadi, budi, uptd_p
     other = case_open(opened_by=citra, agency=uptd_ppa, reported_at=NOW, risk_level="rendah")
     complaint = _received(hadi)
     client.force_login(budi)
-    client.post(f"/kasus/pengaduan/{complaint.pk}/gabung/", {"case_code": other.code})
+    response = client.post(
+        f"/kasus/pengaduan/{complaint.pk}/gabung/", {"case_code": other.code}, follow=True
+    )
     complaint.refresh_from_db()
     assert complaint.outcome == ""
+    assert "Tidak ada kasus dengan kode tersebut" in response.content.decode()
 
 
 def test_the_duplicate_check_names_only_the_agency_and_the_case_code(

@@ -6,15 +6,18 @@ import cases.encryption
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cases', '0007_encrypt_free_text_notes'),
+        ("cases", "0007_encrypt_free_text_notes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='case',
-            name='incident_address',
-            field=cases.encryption.EncryptedTextField(blank=True, help_text='Below the village: kept confidential.', verbose_name='street, RT/RW'),
+            model_name="case",
+            name="incident_address",
+            field=cases.encryption.EncryptedTextField(
+                blank=True,
+                help_text="Below the village: kept confidential.",
+                verbose_name="street, RT/RW",
+            ),
         ),
     ]

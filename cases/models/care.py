@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -138,7 +139,7 @@ class Placement(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    place_name = models.CharField(_("place"), max_length=150, blank=True)
+    place_name = EncryptedTextField(_("place"), blank=True)  # where a safe house is: secret
     started_on = models.DateField(_("start"))
     planned_end_on = models.DateField(_("planned end"))
     ended_on = models.DateField(_("actual end"), null=True, blank=True)
@@ -180,10 +181,14 @@ class Restitution(models.Model):
 
     case = models.OneToOneField("cases.Case", on_delete=models.CASCADE, related_name="restitution")
     ruling_received_on = models.DateField(_("court ruling received on"))
-    amount = models.DecimalField(_("amount (Rp)"), max_digits=14, decimal_places=0)
+    amount = models.DecimalField(
+        _("amount (Rp)"), max_digits=14, decimal_places=0, validators=[MinValueValidator(0)]
+    )
     paid_on = models.DateField(_("paid on"), null=True, blank=True)
     paid_by = models.CharField(_("paid by"), max_length=8, choices=PaidBy.choices, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
+
+    objects = CaseContentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("restitution")
@@ -191,6 +196,10 @@ class Restitution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.amount}"
+
+    def clean(self) -> None:
+        if self.ruling_received_on and self.ruling_received_on > timezone.localdate():
+            raise ValidationError({"ruling_received_on": _("The date cannot be in the future.")})
 
     def payment_due_on(self):
         return self.ruling_received_on + timedelta(days=RESTITUTION_PAYMENT_DAYS)

@@ -23,6 +23,8 @@ from cases.models.people import Person
 
 # Roles that see every case their agency leads (DESIGN.md, "Who sees a case").
 AGENCY_WIDE_ROLES = (Role.SUPERVISOR, Role.HEAD)
+# Roles through which opening, leading or joining a case gives access to it.
+CASE_WORK_ROLES = (Role.INTAKE, Role.CASEWORKER, Role.SUPERVISOR)
 # Statutory, not configurable: UU 12/2022 (TPKS) Ps 41.
 TPKS_POLICE_REPORT_WITHIN = timedelta(hours=72)
 
@@ -46,13 +48,17 @@ class CaseQuerySet(models.QuerySet):
         membership = membership_of(user)
         if membership is None:
             return self.none()  # anonymous, no agency, or an inactive agency: nothing
-        rule = (
-            Q(lead_caseworker=user)
-            | Q(pk__in=CaseTeamMember.objects.filter(user=user).values("case"))
-            | Q(opened_by=user, lead_caseworker__isnull=True)
-            | Q(pk__in=_granted_case_ids(user, permission))
-        )
-        if not roles_of(user).isdisjoint(agency_roles):
+        roles = roles_of(user)
+        rule = Q(pk__in=_granted_case_ids(user, permission))
+        if not roles.isdisjoint(CASE_WORK_ROLES):
+            # Personal links count only while the user still works, in a case-work role, at
+            # the lead agency: someone who moved agency or lost the role loses the case.
+            rule |= Q(lead_agency_id=membership.agency_id) & (
+                Q(lead_caseworker=user)
+                | Q(pk__in=CaseTeamMember.objects.filter(user=user).values("case"))
+                | Q(opened_by=user, lead_caseworker__isnull=True)
+            )
+        if not roles.isdisjoint(agency_roles):
             rule |= Q(lead_agency_id=membership.agency_id)
         return self.filter(rule)
 
@@ -219,8 +225,9 @@ class Case(Incident):
         if membership is None or membership.agency_id != self.lead_agency_id:
             return IdentityAccess.NONE  # other agencies: through referral sections, later
         roles = roles_of(user)
-        works_on_it = user.pk in {self.lead_caseworker_id, self.opened_by_id} or (
-            self.team.filter(user=user).exists()
+        works_on_it = not roles.isdisjoint(CASE_WORK_ROLES) and (
+            user.pk in {self.lead_caseworker_id, self.opened_by_id}
+            or self.team.filter(user=user).exists()
         )
         if works_on_it or Role.SUPERVISOR in roles:
             return IdentityAccess.CLICK
@@ -259,10 +266,11 @@ class Case(Incident):
         return self.reported_at + TPKS_POLICE_REPORT_WITHIN if self.is_tpks else None
 
     def tpks_police_report_overdue(self) -> bool:
+        """Not yet reported and past the deadline (the same rule as the QuerySet's)."""
         deadline = self.tpks_police_deadline()
-        if deadline is None:
-            return False
-        return (self.police_reported_at or timezone.now()) > deadline
+        return (
+            deadline is not None and self.police_reported_at is None and timezone.now() > deadline
+        )
 
 
 class CaseParty(models.Model):

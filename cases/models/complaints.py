@@ -33,9 +33,17 @@ class ComplaintQuerySet(models.QuerySet):
         membership = membership_of(user)
         if membership is None:
             return self.none()
-        rule = models.Q(filed_by=user)
-        if not roles_of(user).isdisjoint(INTAKE_ROLES):
-            rule |= models.Q(agency_id=membership.agency_id)
+        from cases.models.cases import Case
+
+        roles = roles_of(user)
+        rule = models.Q(pk__in=[])
+        if Role.COMMUNITY in roles:
+            rule |= models.Q(filed_by=user)  # their own reports, for the status only
+        if not roles.isdisjoint(INTAKE_ROLES):
+            # Once triaged into a case, a complaint is only as visible as that case.
+            rule |= models.Q(agency_id=membership.agency_id) & (
+                models.Q(case__isnull=True) | models.Q(case__in=Case.objects.visible_to(user))
+            )
         return self.filter(rule)
 
     def awaiting_triage(self):
@@ -86,7 +94,7 @@ class Complaint(Incident):
         _("consent given by"), max_length=8, choices=ConsentBy.choices, blank=True
     )
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
-    consent_purpose = models.CharField(_("consent given for"), max_length=200, blank=True)
+    consent_purpose = EncryptedTextField(_("consent given for"), blank=True)
     tracking_code_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     outcome = models.CharField(_("triage"), max_length=12, choices=Outcome.choices, blank=True)
     outcome_reason = EncryptedTextField(_("reason"), blank=True)
@@ -135,6 +143,10 @@ class Complaint(Incident):
         unknown = set(self.violence_forms) - set(ViolenceForm.values)
         if unknown:
             raise ValidationError({"violence_forms": _("Choose forms of violence from the list.")})
+        if self.received_at and self.received_at > timezone.now() + timezone.timedelta(minutes=5):
+            raise ValidationError(
+                {"received_at": _("The complaint cannot be received in the future.")}
+            )
         if self.incident_date and self.incident_date > timezone.localdate(self.received_at):
             raise ValidationError(
                 {"incident_date": _("The incident cannot be after the complaint was received.")}

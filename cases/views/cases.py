@@ -18,6 +18,7 @@ from cases.models import (
     CounsellingSession,
     InterventionPlan,
     Placement,
+    Restitution,
     ServiceRecord,
 )
 from cases.models.cases import IdentityAccess
@@ -107,7 +108,7 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "placements": Placement.objects.visible_to(user)
         .filter(case=case)
         .select_related("operator"),
-        "restitution": getattr(case, "restitution", None),
+        "restitution": Restitution.objects.visible_to(user).filter(case=case).first(),
         "service_form": care_forms.ServicePlanForm(case=case),
         "deliver_form": care_forms.ServiceDeliverForm(),
         "session_form": care_forms.SessionForm(),

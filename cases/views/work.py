@@ -15,7 +15,14 @@ from agencies.roles import Role
 from agencies.views.scoped import get_visible_or_404
 from cases import care_forms, workflow
 from cases.documents import document_open, document_upload
-from cases.models import Case, CaseDocument, Restitution
+from cases.models import (
+    Case,
+    CaseDocument,
+    CounsellingSession,
+    InterventionPlan,
+    Restitution,
+    ServiceRecord,
+)
 from cases.services import StaleVersionError, case_update
 from cases.work_forms import (
     AssessmentForm,
@@ -27,6 +34,15 @@ from cases.work_forms import (
     NoteOnlyForm,
     PlanForm,
 )
+
+
+def _record_of(model, request, case, pk):
+    """A record of this case through its model's visibility rule; 404 otherwise."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise Http404 from None
+    return get_object_or_404(model.objects.visible_to(request.user), case=case, pk=pk)
 
 
 def _start_assessment(request, case):
@@ -49,7 +65,7 @@ def _submit_plan(request, case):
 
 
 def _decide_plan(request, case):
-    plan = get_object_or_404(case.plans, pk=request.POST.get("plan"))
+    plan = _record_of(InterventionPlan, request, case, request.POST.get("plan"))
     note = request.POST.get("note", "")
     if request.POST.get("decision") == "approve":
         workflow.plan_approve(plan=plan, approved_by=request.user, note=note)
@@ -120,7 +136,7 @@ def _plan_service(request, case):
 def _deliver_service(request, case):
     form = care_forms.ServiceDeliverForm(request.POST)
     _raise_unless_valid(form)
-    record = get_object_or_404(case.services, pk=form.cleaned_data["record"])
+    record = _record_of(ServiceRecord, request, case, form.cleaned_data["record"])
     workflow.service_deliver(
         record=record,
         delivered_by=request.user,
@@ -140,7 +156,7 @@ def _schedule_session(request, case):
 def _record_attendance(request, case):
     form = care_forms.AttendanceForm(request.POST)
     _raise_unless_valid(form)
-    session = get_object_or_404(case.sessions, pk=form.cleaned_data["session"])
+    session = _record_of(CounsellingSession, request, case, form.cleaned_data["session"])
     workflow.session_record_attendance(
         session=session,
         recorded_by=request.user,
@@ -174,7 +190,7 @@ def _record_restitution(request, case):
 def _record_restitution_paid(request, case):
     form = care_forms.RestitutionPaidForm(request.POST)
     _raise_unless_valid(form)
-    restitution = get_object_or_404(Restitution, case=case)
+    restitution = get_object_or_404(Restitution.objects.visible_to(request.user), case=case)
     workflow.restitution_paid(
         restitution=restitution, recorded_by=request.user, **form.cleaned_data
     )
