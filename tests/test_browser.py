@@ -116,6 +116,7 @@ def test_hadi_records_a_complaint_on_a_phone_and_opens_a_case(demo_server, page)
     expect(page.get_by_role("status")).to_contain_text("BPN-")
     page.locator(".navbar-toggler").click()  # the phone's collapsed menu
     page.get_by_role("button", name="Keluar").click()
+    expect(page).to_have_url(f"{demo_server}/")  # signed out before going on
     sign_in(page, demo_server, "ani")
     page.goto(f"{demo_server}/kasus/")
     newest = page.locator("tbody tr").first
