@@ -35,6 +35,9 @@ PERSON_FIELDS = (
     "has_family_card",
     "has_health_insurance",
     "phone",
+    "kk_number",
+    "address",
+    "school",
 )
 
 

@@ -62,6 +62,10 @@ class ChildForm(forms.ModelForm):
             "birth_date",
             "birth_date_is_estimate",
             "nik",
+            "kk_number",
+            "address",
+            "school",
+            "phone",
             "education",
             "disability",
             "has_birth_certificate",
@@ -69,7 +73,15 @@ class ChildForm(forms.ModelForm):
             "has_family_card",
             "has_health_insurance",
         ]
-        widgets = {"birth_date": _DATE, "name": forms.TextInput(), "nik": forms.TextInput()}
+        widgets = {
+            "birth_date": _DATE,
+            "name": forms.TextInput(),
+            "nik": forms.TextInput(),
+            "kk_number": forms.TextInput(),
+            "address": forms.TextInput(),
+            "school": forms.TextInput(),
+            "phone": forms.TextInput(),
+        }
         labels = {"name": _("Child's name")}
 
 

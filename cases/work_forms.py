@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Assessment, Case, CaseNote, DocumentKind
-from cases.models.choices import ClosureReason
+from cases.models.choices import ClosureReason, TpksOffence, ViolenceForm
 from cases.models.work import ServiceType
 
 
@@ -86,3 +86,16 @@ class CaseDetailsForm(forms.ModelForm):
             "incident_date_is_approximate",
         ]
         widgets = {"incident_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+
+class ViolenceFormsForm(forms.Form):
+    violence_forms = forms.MultipleChoiceField(
+        label=_("Forms of violence"),
+        choices=ViolenceForm.choices,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    tpks_offence = forms.ChoiceField(
+        label=_("Sexual violence offence (TPKS)"),
+        choices=[("", "—")] + TpksOffence.choices,
+        required=False,
+    )

@@ -395,3 +395,36 @@ def restitution_paid(*, restitution, recorded_by, paid_on, paid_by: str):
         fields=["paid_on", "paid_by"],
     )
     return restitution
+
+
+@transaction.atomic
+def case_set_violence_forms(
+    *, case: Case, changed_by, violence_forms: list[str], tpks_offence: str = ""
+):
+    """Set the forms of violence (a public complaint arrives without them); sexual
+    violence starts the TPKS police-report clock from the original report time."""
+    from cases.models import CaseViolenceForm
+    from cases.models.choices import ViolenceForm
+
+    _require_editor(case, changed_by)
+    if set(violence_forms) - set(ViolenceForm.values):
+        raise ValidationError({"violence_forms": _("Choose forms of violence from the list.")})
+    if tpks_offence and ViolenceForm.SEXUAL not in violence_forms:
+        raise ValidationError(
+            {"tpks_offence": _("A TPKS offence applies only to sexual violence.")}
+        )
+    CaseViolenceForm.objects.filter(case=case).exclude(form__in=violence_forms).delete()
+    for form in violence_forms:
+        CaseViolenceForm.objects.update_or_create(
+            case=case,
+            form=form,
+            defaults={"tpks_offence": tpks_offence if form == ViolenceForm.SEXUAL else ""},
+        )
+    audit_record(
+        actor=changed_by,
+        action=AuditEvent.Action.UPDATE,
+        case=case,
+        obj=case,
+        fields=["violence_forms"],
+    )
+    return case

@@ -130,6 +130,10 @@ class CaseContentQuerySet(models.QuerySet):
             case__in=Case.objects.visible_to(user), case__lead_agency_id=membership.agency_id
         )
 
+    def editable_by(self, user):
+        """Records of open cases the user may change."""
+        return self.filter(case__in=Case.objects.editable_by(user).open())
+
 
 def _granted_case_ids(user, codename: str):
     """Cases shared with the user by an object grant (accepted referrals, later)."""

@@ -46,6 +46,14 @@ class ComplaintQuerySet(models.QuerySet):
             )
         return self.filter(rule)
 
+    def editable_by(self, user):
+        """Triage: untriaged complaints of the user's agency, for intake officers and
+        supervisors there."""
+        membership = membership_of(user)
+        if membership is None or roles_of(user).isdisjoint(TRIAGE_ROLES):
+            return self.none()
+        return self.filter(agency_id=membership.agency_id, outcome="")
+
     def awaiting_triage(self):
         return self.filter(outcome="")
 

@@ -67,6 +67,11 @@ class CaseDocumentQuerySet(models.QuerySet):
         ]
         return documents.exclude(kind__in=closed_kinds)
 
+    def editable_by(self, user):
+        from cases.models.cases import Case
+
+        return self.filter(case__in=Case.objects.editable_by(user).open())
+
 
 class CaseDocument(models.Model):
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="documents")

@@ -18,6 +18,11 @@ class PersonQuerySet(models.QuerySet):
 
         return self.filter(parties__case__in=Case.objects.visible_to(user)).distinct()
 
+    def editable_by(self, user):
+        from cases.models.cases import Case
+
+        return self.filter(parties__case__in=Case.objects.editable_by(user).open()).distinct()
+
 
 class Person(models.Model):
     """A child, reporter, guardian or alleged perpetrator. A child is one record reused

@@ -32,6 +32,7 @@ from cases.work_forms import (
     NoteForm,
     NoteOnlyForm,
     PlanForm,
+    ViolenceFormsForm,
 )
 
 
@@ -49,7 +50,11 @@ class CaseListView(ScopedListView):
         return self.filter_form.apply(queryset, self.request.user).for_lists()
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(filter_form=self.filter_form, **kwargs)
+        filters = self.request.GET.copy()
+        filters.pop("page", None)
+        return super().get_context_data(
+            filter_form=self.filter_form, filter_query=filters.urlencode(), **kwargs
+        )
 
 
 class CaseDetailView(ScopedDetailView):
@@ -101,6 +106,15 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "documents": CaseDocument.objects.visible_to(user).filter(case=case),
         "document_form": DocumentForm(),
         "details_form": CaseDetailsForm(instance=case, initial={"version": case.version}),
+        "violence_form": ViolenceFormsForm(
+            initial={
+                "violence_forms": [form.form for form in case.violence_forms.all()],
+                "tpks_offence": next(
+                    (form.tpks_offence for form in case.violence_forms.all() if form.tpks_offence),
+                    "",
+                ),
+            }
+        ),
         "services": ServiceRecord.objects.visible_to(user)
         .filter(case=case)
         .select_related("provider"),
@@ -164,6 +178,18 @@ class CaseHistoryView(ScopedDetailView):
         if not case.history_visible_to(self.request.user):
             raise PermissionDenied
         return case
+
+    def get(self, request, *args, **kwargs):
+        with transaction.atomic():
+            response = super().get(request, *args, **kwargs)
+            audit_record(
+                actor=request.user,
+                action=AuditEvent.Action.VIEW,
+                case=self.object,
+                obj=self.object,
+                fields=["history"],
+            )
+        return response.render()
 
     def get_context_data(self, **kwargs):
         events = AuditEvent.objects.for_case(self.object)[:200]

@@ -26,8 +26,9 @@ from cases.intake_forms import (
     TriageRejectForm,
     filled,
 )
-from cases.models import Case, Complaint
+from cases.models import AuditEvent, Case, Complaint
 from cases.models.complaints import INTAKE_ROLES, TRIAGE_ROLES
+from cases.services import audit_record
 
 
 class IntakeView(RoleRequiredMixin, View):
@@ -87,6 +88,12 @@ class ComplaintTriageView(RoleRequiredMixin, ScopedDetailView):
     model = Complaint
     template_name = "cases/complaint_triage.html"
     context_object_name = "complaint"
+
+    def get(self, request, *args, **kwargs):
+        with transaction.atomic():
+            response = super().get(request, *args, **kwargs)
+            audit_record(actor=request.user, action=AuditEvent.Action.VIEW, obj=self.object)
+        return response.render()
 
     def get_context_data(self, **kwargs):
         complaint = self.object

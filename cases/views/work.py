@@ -33,6 +33,7 @@ from cases.work_forms import (
     NoteForm,
     NoteOnlyForm,
     PlanForm,
+    ViolenceFormsForm,
 )
 
 
@@ -215,6 +216,13 @@ def _edit_details(request, case):
     return _("The case is updated.")
 
 
+def _set_violence_forms(request, case):
+    form = ViolenceFormsForm(request.POST)
+    _raise_unless_valid(form)
+    workflow.case_set_violence_forms(case=case, changed_by=request.user, **form.cleaned_data)
+    return _("The forms of violence are saved.")
+
+
 def _raise_unless_valid(form) -> None:
     if not form.is_valid():
         messages_list = [
@@ -245,6 +253,7 @@ ACTIONS = {
     "restitusi": _record_restitution,
     "restitusi-dibayar": _record_restitution_paid,
     "ubah": _edit_details,
+    "bentuk-kekerasan": _set_violence_forms,
 }
 
 
