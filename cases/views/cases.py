@@ -15,6 +15,7 @@ from cases.models import (
     Case,
     CaseDocument,
     CaseNote,
+    Complaint,
     CounsellingSession,
     InterventionPlan,
     Placement,
@@ -94,6 +95,7 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "identity_access": access,
         "reveal_form": RevealIdentityForm(reason_required=access == IdentityAccess.REASON),
         "can_see_history": case.history_visible_to(user),
+        "complaints": Complaint.objects.visible_to(user).filter(case=case),
         "can_edit": Case.objects.editable_by(user).filter(pk=case.pk).exists(),
         "is_supervisor": case.is_supervised_by(user),
         "assessments": Assessment.objects.visible_to(user)
