@@ -15,7 +15,9 @@ def _city_agencies(case):
 
 class ServicePlanForm(forms.Form):
     service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
-    provider = forms.ModelChoiceField(label=_("Provider"), queryset=Agency.objects.none())
+    provider = forms.ModelChoiceField(
+        empty_label=_("— choose —"), label=_("Provider"), queryset=Agency.objects.none()
+    )
 
     def __init__(self, *args, case, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +52,9 @@ class AttendanceForm(forms.Form):
 
 class PlacementForm(forms.Form):
     operator = forms.ModelChoiceField(
-        label=_("Safe house or shelter operator"), queryset=Agency.objects.none()
+        empty_label=_("— choose —"),
+        label=_("Safe house or shelter operator"),
+        queryset=Agency.objects.none(),
     )
     place_name = forms.CharField(label=_("Place"), max_length=150, required=False)
     started_on = forms.DateField(label=_("Start"), widget=_DATE)

@@ -122,7 +122,7 @@ def filled(formset) -> list[dict]:
 
 class TriageOpenForm(forms.Form):
     lead_caseworker = forms.ModelChoiceField(
-        label=_("Lead caseworker"), queryset=None, required=False
+        empty_label=_("— choose —"), label=_("Lead caseworker"), queryset=None, required=False
     )
 
     def __init__(self, *args, caseworkers, **kwargs):

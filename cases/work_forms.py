@@ -59,7 +59,9 @@ class DocumentForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    lead_caseworker = forms.ModelChoiceField(label=_("Lead caseworker"), queryset=None)
+    lead_caseworker = forms.ModelChoiceField(
+        empty_label=_("— choose —"), label=_("Lead caseworker"), queryset=None
+    )
     team = forms.ModelMultipleChoiceField(
         label=_("Team"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
