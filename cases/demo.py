@@ -10,6 +10,8 @@ from cases.models import (
     Case,
     CaseParty,
     CaseViolenceForm,
+    Complaint,
+    ComplaintParty,
     InterventionPlan,
     Person,
     ServiceType,
@@ -17,6 +19,8 @@ from cases.models import (
 from cases.models.choices import (
     AmpkCategory,
     CaseStatus,
+    Channel,
+    ClosureReason,
     PerpetratorRelationship,
     PlaceType,
     RiskLevel,
@@ -86,6 +90,18 @@ DEMO_CASES = [
         datetime.date(2012, 11, 30),
         90,
     ),
+    (
+        "Dinsos",
+        "hadi",
+        "ani",
+        CaseStatus.CLOSED,
+        RiskLevel.LOW,
+        [ViolenceForm.NEGLECT],
+        "Anak Contoh Enam",
+        "L",
+        datetime.date(2009, 2, 14),
+        200,
+    ),
 ]
 
 
@@ -96,7 +112,24 @@ def demo_cases_seed() -> int:
         return 0
     for row in DEMO_CASES:
         _demo_case(agencies, *row)
+    _demo_complaint(agencies["Dinsos"])
     return len(DEMO_CASES)
+
+
+def _demo_complaint(agency) -> None:
+    """One WhatsApp complaint waiting for triage in Hadi's inbox."""
+    complaint = Complaint.objects.create(
+        agency=agency,
+        channel=Channel.WHATSAPP,
+        narrative="Contoh pengaduan demo: anak sering ditinggal sendirian di rumah.",
+        risk_level=RiskLevel.MEDIUM,
+        violence_forms=[ViolenceForm.NEGLECT],
+        reporter_is_anonymous=True,
+    )
+    child = Person.objects.create(
+        name="Anak Contoh Tujuh", sex="P", birth_date=datetime.date(2018, 8, 8)
+    )
+    ComplaintParty.objects.create(complaint=complaint, person=child, part=ComplaintParty.Part.CHILD)
 
 
 def _demo_case(agencies, agency, intake, lead, status, risk, forms, name, sex, birth, days):
@@ -110,7 +143,14 @@ def _demo_case(agencies, agency, intake, lead, status, risk, forms, name, sex, b
         place_type=PlaceType.HOUSEHOLD,
         chronology="Contoh kronologi untuk demo; bukan kejadian nyata.",
     )
-    Case.objects.filter(pk=case.pk).update(status=status, lead_caseworker=users.get(lead))
+    closing = (
+        {"closure_reason": ClosureReason.GOALS_MET, "closed_at": timezone.now()}
+        if status == CaseStatus.CLOSED
+        else {}
+    )
+    Case.objects.filter(pk=case.pk).update(
+        status=status, lead_caseworker=users.get(lead), **closing
+    )
     for form in forms:
         CaseViolenceForm.objects.create(case=case, form=form)
     _demo_work(case, status, users.get(lead) or users[intake])
@@ -136,7 +176,7 @@ def _demo_work(case, status, worker) -> None:
         needs="Konseling psikologis, pendampingan hukum.",
         hopes="Anak ingin tetap bersekolah.",
     )
-    if status in (CaseStatus.INTERVENTION, CaseStatus.MONITORING):
+    if status in (CaseStatus.INTERVENTION, CaseStatus.MONITORING, CaseStatus.CLOSED):
         InterventionPlan.objects.create(
             case=case,
             written_by=worker,

@@ -1,6 +1,7 @@
 """Receiving complaints and triaging them: the way into a case."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,8 +19,12 @@ from cases.models import (
     Complaint,
     ComplaintParty,
     Person,
+    ServiceDeadline,
+    ServiceRecord,
 )
+from cases.models.choices import RiskLevel
 from cases.models.complaints import INTAKE_ROLES, TRIAGE_ROLES
+from cases.models.work import ServiceType
 from cases.services import audit_record, case_open
 
 PERSON_FIELDS = (
@@ -160,16 +165,48 @@ def complaint_open_case(*, complaint: Complaint, triaged_by, lead_caseworker=Non
     for form in complaint.violence_forms:
         tpks = complaint.tpks_offence if form == "seksual" else ""
         CaseViolenceForm.objects.create(case=case, form=form, tpks_offence=tpks)
-    _copy_parties(complaint, case)
+    _copy_parties(complaint, case, triaged_by)
+    if case.risk_level == RiskLevel.HIGH:
+        _plan_emergency_response(case, triaged_by)
     _close_triage(complaint, triaged_by, Complaint.Outcome.OPENED, case=case)
     return case
 
 
-def _copy_parties(complaint: Complaint, case: Case) -> None:
+def _plan_emergency_response(case: Case, triaged_by) -> None:
+    """High risk: outreach is planned at once, due within the table's high-risk hours,
+    before any assessment (the emergency path of the UPTD PPA service standard)."""
+    hours = ServiceDeadline.hours_for(ServiceType.OUTREACH, RiskLevel.HIGH)
+    record = ServiceRecord.objects.create(
+        case=case,
+        service_type=ServiceType.OUTREACH,
+        provider=case.lead_agency,
+        due_at=timezone.now() + timedelta(hours=hours),
+        recorded_by=triaged_by,
+    )
+    audit_record(actor=triaged_by, action=AuditEvent.Action.CREATE, case=case, obj=record)
+
+
+def _known_child(person: Person, user) -> Person:
+    """The child's existing record when its NIK names exactly one child the user can
+    already see, so a child keeps one record across cases; else the new record."""
+    if not person.nik_hash:
+        return person
+    known = list(
+        Person.objects.visible_to(user)
+        .filter(nik_hash=person.nik_hash, parties__part=CaseParty.Part.CHILD)
+        .exclude(pk=person.pk)[:2]
+    )
+    return known[0] if len(known) == 1 else person
+
+
+def _copy_parties(complaint: Complaint, case: Case, triaged_by) -> None:
     for party in complaint.parties.all():
+        person = party.person
+        if party.part == ComplaintParty.Part.CHILD:
+            person = _known_child(person, triaged_by)
         CaseParty.objects.create(
             case=case,
-            person=party.person,
+            person=person,
             part=party.part,
             relationship=party.relationship,
             is_child_in_conflict_with_law=party.is_child_in_conflict_with_law,
@@ -190,7 +227,7 @@ def complaint_attach_to_case(*, complaint: Complaint, case: Case, triaged_by) ->
     _check_triage(complaint, triaged_by)
     if not Case.objects.editable_by(triaged_by).filter(pk=case.pk).exists():
         raise PermissionDenied
-    _copy_parties(complaint, case)
+    _copy_parties(complaint, case, triaged_by)
     _close_triage(complaint, triaged_by, Complaint.Outcome.ATTACHED, case=case)
     return case
 

@@ -65,11 +65,14 @@ def test_the_command_adds_demo_cases_once_in_several_states(django_user_model):
 
     call_command("seed_demo", stdout=io.StringIO())
     call_command("seed_demo", stdout=io.StringIO())
-    assert Case.objects.count() == 5
+    assert Case.objects.count() == 6
     assert set(Case.objects.values_list("lead_agency__nomenclature", flat=True)) == {
         "Dinsos",
         "UPTD PPA",
     }
     assert Case.objects.values("status").distinct().count() >= 4
     ani = django_user_model.objects.get(username="ani")
-    assert Case.objects.visible_to(ani).count() == 2
+    assert Case.objects.visible_to(ani).count() == 3
+    from cases.models import Complaint
+
+    assert Complaint.objects.awaiting_triage().count() == 1

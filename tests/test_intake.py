@@ -229,3 +229,38 @@ def test_an_intake_officer_who_hands_the_case_on_returns_to_the_inbox(client, ha
     response = client.post(f"/kasus/pengaduan/{complaint.pk}/buka/", {"lead_caseworker": ani.pk})
     assert response.headers["Location"] == "/kasus/pengaduan/"
     assert Case.objects.visible_to(ani).count() == 1
+
+
+def test_a_high_risk_case_gets_outreach_planned_before_any_assessment(hadi, ani):
+    from cases.models import ServiceRecord
+
+    complaint = _received(hadi)  # intake_data is high risk
+    case = complaint_open_case(complaint=complaint, triaged_by=hadi, lead_caseworker=ani)
+    outreach = ServiceRecord.objects.get(case=case)
+    assert outreach.service_type == "penjangkauan" and outreach.status == "direncanakan"
+    assert outreach.due_at <= timezone.now() + datetime.timedelta(hours=12)
+    assert case.status == "baru"
+
+
+def test_a_child_known_by_nik_keeps_one_record_across_cases(client, hadi, budi):
+    first = complaint_open_case(complaint=_received(hadi), triaged_by=budi)
+    second_complaint = _received_new(hadi)
+    second = complaint_open_case(complaint=second_complaint, triaged_by=budi)
+    child_of = lambda case: case.parties.get(part="anak").person_id  # noqa: E731
+    assert child_of(first) == child_of(second)
+
+
+def test_a_child_is_not_linked_to_a_record_the_triager_cannot_see(hadi, uptd_ppa, budi):
+    first = complaint_open_case(complaint=_received(hadi), triaged_by=hadi)
+    Case.objects.filter(pk=first.pk).update(lead_agency=uptd_ppa)
+    second = complaint_open_case(complaint=_received_new(hadi), triaged_by=budi)
+    assert first.parties.get(part="anak").person_id != second.parties.get(part="anak").person_id
+
+
+def _received_new(hadi) -> Complaint:
+    from django.test import Client
+
+    client = Client()
+    client.force_login(hadi)
+    client.post("/kasus/pengaduan/baru/", intake_data(**{"child-0-name": "Nama Lain"}))
+    return Complaint.objects.order_by("-pk").first()
