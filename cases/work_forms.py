@@ -59,6 +59,7 @@ class DocumentForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     lead_caseworker = forms.ModelChoiceField(
         empty_label=_("— choose —"), label=_("Lead caseworker"), queryset=None
     )

@@ -141,6 +141,8 @@ def closure_request(*, case: Case, requested_by, reason: str, note: str = "") ->
     _require_editor(case, requested_by)
     if case.status in (CaseStatus.NEW, CaseStatus.CLOSED):
         raise ValidationError(_("The case is not at the step this action belongs to."))
+    if case.closure_requested_by_id:
+        raise ValidationError(_("Closing this case has already been asked for."))
     case.closure_reason = reason
     case.closure_note = note
     case.full_clean(exclude=["code"])
@@ -201,7 +203,9 @@ def note_record(*, case: Case, written_by, kind: str, text: str, happened_on) ->
 
 
 @transaction.atomic
-def case_assign(*, case: Case, assigned_by, lead_caseworker, team=()) -> Case:
+def case_assign(
+    *, case: Case, assigned_by, lead_caseworker, team=(), expected_version: int | None = None
+) -> Case:
     """A supervisor of the lead agency gives the case a lead caseworker and a team."""
     from agencies.models import User
     from agencies.roles import Role
@@ -212,9 +216,12 @@ def case_assign(*, case: Case, assigned_by, lead_caseworker, team=()) -> Case:
     chosen = {lead_caseworker.pk, *(member.pk for member in team)}
     if caseworkers.filter(pk__in=chosen).count() != len(chosen):
         raise ValidationError(_("Choose caseworkers of the lead agency."))
-    Case.objects.filter(pk=case.pk).update(
+    version = case.version if expected_version is None else expected_version
+    assigned = Case.objects.filter(pk=case.pk, version=version).update(
         lead_caseworker=lead_caseworker, version=F("version") + 1, updated_at=timezone.now()
     )
+    if assigned != 1:
+        raise ValidationError(_("Someone changed the case meanwhile. Reload and try again."))
     CaseTeamMember.objects.filter(case=case).exclude(user__in=team).delete()
     for member in team:
         CaseTeamMember.objects.get_or_create(case=case, user=member)
@@ -383,6 +390,8 @@ def restitution_record(*, case: Case, recorded_by, ruling_received_on, amount):
 @transaction.atomic
 def restitution_paid(*, restitution, recorded_by, paid_on, paid_by: str):
     _require_editor(restitution.case, recorded_by)
+    if restitution.paid_on is not None:
+        raise ValidationError(_("The payment is already recorded."))
     restitution.paid_on = paid_on
     restitution.paid_by = paid_by
     restitution.full_clean()

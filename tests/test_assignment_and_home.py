@@ -35,9 +35,27 @@ def test_a_caseworker_cannot_assign(unassigned, ani):
 
 def test_assigning_through_the_case_page(client, unassigned, budi, ani):
     client.force_login(budi)
-    client.post(f"/kasus/{unassigned.code}/aksi/tugaskan/", {"lead_caseworker": ani.pk})
+    client.post(
+        f"/kasus/{unassigned.code}/aksi/tugaskan/", {"lead_caseworker": ani.pk, "version": 1}
+    )
     unassigned.refresh_from_db()
     assert unassigned.lead_caseworker == ani
+
+
+def test_a_stale_assignment_is_refused(client, unassigned, budi, ani, dinsos):
+    colleague = member_of(dinsos, "caseworker")
+    client.force_login(budi)
+    client.post(
+        f"/kasus/{unassigned.code}/aksi/tugaskan/", {"lead_caseworker": ani.pk, "version": 1}
+    )
+    response = client.post(
+        f"/kasus/{unassigned.code}/aksi/tugaskan/",
+        {"lead_caseworker": colleague.pk, "version": 1},
+        follow=True,
+    )
+    unassigned.refresh_from_db()
+    assert unassigned.lead_caseworker == ani
+    assert 'class="alert alert-danger"' in response.content.decode()
 
 
 def test_the_supervisor_home_lists_cases_to_assign(client, unassigned, budi):

@@ -137,3 +137,16 @@ class ClosureReason(models.TextChoices):
     TRANSFERRED = "dialihkan", _("Transferred to another agency")
     CAME_OF_AGE = "dewasa", _("Reached 18")
     OTHER = "lainnya", _("Other")
+
+
+class CaseSection(models.TextChoices):
+    """The parts of a case that can be shown, and later shared by a referral, one by one."""
+
+    IDENTITY = "identitas", _("Identity")
+    INCIDENT = "kejadian", _("Incident")
+    ASSESSMENT = "asesmen", _("Assessment")
+    PLAN = "rencana", _("Plan and services")
+    NOTES = "catatan", _("Notes and visits")
+    DOCUMENTS = "dokumen", _("Documents")
+    HEALTH = "kesehatan", _("Health")
+    LEGAL = "hukum", _("Legal")

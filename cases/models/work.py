@@ -30,6 +30,29 @@ class ServiceType(models.TextChoices):
     CIVIL_DOCUMENTS = "dokumen_kependudukan", _("Civil documents (birth certificate, KIA, KK)")
     JUSTICE_MONITORING = "pemantauan_peradilan", _("Monitoring the victim's rights in court")
 
+    @classmethod
+    def section_of(cls, service_type: str) -> str:
+        """Which case section a service belongs to: health, legal, or the plan's own."""
+        if service_type in HEALTH_SERVICES:
+            return "kesehatan"
+        if service_type in LEGAL_SERVICES:
+            return "hukum"
+        return "rencana"
+
+
+HEALTH_SERVICES = {
+    ServiceType.HEALTH,
+    ServiceType.PSYCHOLOGICAL,
+    ServiceType.PSYCHOSOCIAL,
+    ServiceType.DISABILITY,
+}
+LEGAL_SERVICES = {
+    ServiceType.LEGAL_AID,
+    ServiceType.LAW_ENFORCEMENT,
+    ServiceType.JUSTICE_MONITORING,
+    ServiceType.RIGHTS_INFORMATION,
+}
+
 
 class Assessment(models.Model):
     """Asesmen biopsikososial-spiritual: the child's condition, needs and hopes."""

@@ -21,6 +21,7 @@ from cases.models import (
     Placement,
     Restitution,
     ServiceRecord,
+    ServiceType,
 )
 from cases.models.cases import IdentityAccess
 from cases.services import audit_record, case_identity_reveal
@@ -86,6 +87,14 @@ class CaseDetailView(ScopedDetailView):
         return super().get_context_data(**context, **kwargs)
 
 
+def _services_by_section(user, case: Case) -> dict[str, list]:
+    sections = {"rencana": [], "kesehatan": [], "hukum": []}
+    records = ServiceRecord.objects.visible_to(user).filter(case=case).select_related("provider")
+    for record in records:
+        sections[ServiceType.section_of(record.service_type)].append(record)
+    return sections
+
+
 def case_page_context(request, case: Case, **extra) -> dict:
     """Everything the case page shows, for the reader's role and relation to the case."""
     user = request.user
@@ -117,9 +126,7 @@ def case_page_context(request, case: Case, **extra) -> dict:
                 ),
             }
         ),
-        "services": ServiceRecord.objects.visible_to(user)
-        .filter(case=case)
-        .select_related("provider"),
+        "services_by_section": _services_by_section(user, case),
         "sessions": CounsellingSession.objects.visible_to(user).filter(case=case),
         "placements": Placement.objects.visible_to(user)
         .filter(case=case)
@@ -134,7 +141,7 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "restitution_form": care_forms.RestitutionForm(),
         "restitution_paid_form": care_forms.RestitutionPaidForm(),
         "assign_form": AssignForm(
-            initial={"lead_caseworker": case.lead_caseworker_id},
+            initial={"lead_caseworker": case.lead_caseworker_id, "version": case.version},
             caseworkers=User.objects.holding_role(case.lead_agency, Role.CASEWORKER),
         ),
         "assessment_form": AssessmentForm(),

@@ -123,7 +123,14 @@ def _assign(request, case):
     caseworkers = User.objects.holding_role(case.lead_agency, Role.CASEWORKER)
     form = AssignForm(request.POST, caseworkers=caseworkers)
     _raise_unless_valid(form)
-    workflow.case_assign(case=case, assigned_by=request.user, **form.cleaned_data)
+    data = form.cleaned_data
+    workflow.case_assign(
+        case=case,
+        assigned_by=request.user,
+        lead_caseworker=data["lead_caseworker"],
+        team=data["team"],
+        expected_version=data["version"],
+    )
     return _("The case is assigned.")
 
 
