@@ -4,10 +4,10 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Membership, Region, Unit, User
+from agencies.models import Agency, AgencyService, Membership, Region, Unit, User
 from agencies.region_picker import RegionField
 from agencies.roles import Role
-from agencies.services import membership_set_roles
+from agencies.services import agency_services_seed, membership_set_roles
 
 
 class AgencyForm(forms.ModelForm):
@@ -53,6 +53,11 @@ class UnitInline(AdminRolePermissions, admin.TabularInline):
     extra = 0
 
 
+class AgencyServiceInline(AdminRolePermissions, admin.TabularInline):
+    model = AgencyService
+    extra = 0
+
+
 @admin.register(Agency)
 class AgencyAdmin(AdminRolePermissions, admin.ModelAdmin):
     form = AgencyForm
@@ -60,7 +65,12 @@ class AgencyAdmin(AdminRolePermissions, admin.ModelAdmin):
     list_filter = ["type", "is_active", "time_zone"]
     list_select_related = ["regency"]
     search_fields = ["name", "nomenclature"]
-    inlines = [UnitInline]
+    inlines = [UnitInline, AgencyServiceInline]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if not change:  # a new agency starts with the default catalogue of its type
+            agency_services_seed(agency=form.instance)
 
 
 @admin.register(Unit)

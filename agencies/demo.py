@@ -7,7 +7,7 @@ from django.conf import settings
 from agencies.models import Agency, Membership, Region, Unit, User
 from agencies.regions import region_import
 from agencies.roles import Role
-from agencies.services import membership_set_roles
+from agencies.services import agency_services_seed, membership_set_roles
 
 BALIKPAPAN = "64.71"
 KALTIM = "64"
@@ -111,6 +111,7 @@ def _agency(city: Region, name, nomenclature, agency_type, unit_name):
         },
     )
     unit = Unit.objects.get_or_create(agency=agency, name=unit_name)[0] if unit_name else None
+    agency_services_seed(agency=agency)
     return agency, unit
 
 

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.catalogue import ServiceType
 from agencies.roles import Role, has_role
 
 
@@ -208,6 +209,35 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agency} · {self.name}"
+
+
+class AgencyServiceQuerySet(models.QuerySet):
+    def offered(self):
+        return self.filter(is_active=True, agency__is_active=True)
+
+
+class AgencyService(models.Model):
+    """A service an agency offers; referrals may ask only for offered services."""
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="services"
+    )
+    service_type = models.CharField(_("service"), max_length=32, choices=ServiceType.choices)
+    description = models.CharField(_("description"), max_length=200, blank=True)
+    is_active = models.BooleanField(_("offered"), default=True)
+
+    objects = AgencyServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agency service")
+        verbose_name_plural = _("agency services")
+        ordering = ["agency", "service_type"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "service_type"], name="agency_service_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.get_service_type_display()}"
 
 
 class UserManager(DjangoUserManager):

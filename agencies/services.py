@@ -4,7 +4,8 @@ from collections.abc import Iterable
 
 from django.db import transaction
 
-from agencies.models import Membership, MembershipRole
+from agencies.catalogue import DEFAULT_SERVICES_BY_AGENCY_TYPE
+from agencies.models import Agency, AgencyService, Membership, MembershipRole
 from agencies.roles import Role, forget_cached_membership
 
 
@@ -21,3 +22,18 @@ def membership_set_roles(*, membership: Membership, roles: Iterable[str]) -> Non
         [MembershipRole(membership=membership, role=role) for role in sorted(wanted - existing)]
     )
     forget_cached_membership(membership.user)
+
+
+def agency_services_seed(*, agency: Agency) -> int:
+    """Give an agency the default catalogue of its type; existing entries are kept as edited.
+
+    Returns how many services were added."""
+    defaults = DEFAULT_SERVICES_BY_AGENCY_TYPE.get(agency.type, [])
+    existing = set(agency.services.values_list("service_type", flat=True))
+    added = [
+        AgencyService(agency=agency, service_type=service)
+        for service in defaults
+        if service not in existing
+    ]
+    AgencyService.objects.bulk_create(added)
+    return len(added)

@@ -5,53 +5,9 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.catalogue import HEALTH_SERVICES, LEGAL_SERVICES, ServiceType  # noqa: F401
 from cases.encryption import EncryptedTextField
 from cases.models.cases import CaseContentQuerySet
-
-
-class ServiceType(models.TextChoices):
-    """SIMFONI service types, then the Perpres 55/2024 Ps 5(2) UPTD PPA tasks."""
-
-    COMPLAINT = "pengaduan", _("Complaint handling")
-    OUTREACH = "penjangkauan", _("Outreach (home visit)")
-    HEALTH = "kesehatan", _("Health")
-    LEGAL_AID = "bantuan_hukum", _("Legal aid")
-    LAW_ENFORCEMENT = "penegakan_hukum", _("Law enforcement")
-    SOCIAL_REHABILITATION = "rehabilitasi_sosial", _("Social rehabilitation")
-    SOCIAL_REINTEGRATION = "reintegrasi_sosial", _("Social reintegration")
-    REPATRIATION = "pemulangan", _("Repatriation")
-    RELIGIOUS_SUPPORT = "pendampingan_tokoh_agama", _("Support by a religious leader")
-    RIGHTS_INFORMATION = "informasi_hak", _("Information on the victim's rights")
-    PSYCHOLOGICAL = "penguatan_psikologis", _("Psychological support")
-    PSYCHOSOCIAL = "psikososial", _("Psychosocial services and social empowerment")
-    ECONOMIC = "pemberdayaan_ekonomi", _("Economic empowerment needs")
-    SHELTER = "penampungan_sementara", _("Temporary shelter (safe house)")
-    DISABILITY = "kebutuhan_disabilitas", _("Disability needs")
-    CIVIL_DOCUMENTS = "dokumen_kependudukan", _("Civil documents (birth certificate, KIA, KK)")
-    JUSTICE_MONITORING = "pemantauan_peradilan", _("Monitoring the victim's rights in court")
-
-    @classmethod
-    def section_of(cls, service_type: str) -> str:
-        """Which case section a service belongs to: health, legal, or the plan's own."""
-        if service_type in HEALTH_SERVICES:
-            return "kesehatan"
-        if service_type in LEGAL_SERVICES:
-            return "hukum"
-        return "rencana"
-
-
-HEALTH_SERVICES = {
-    ServiceType.HEALTH,
-    ServiceType.PSYCHOLOGICAL,
-    ServiceType.PSYCHOSOCIAL,
-    ServiceType.DISABILITY,
-}
-LEGAL_SERVICES = {
-    ServiceType.LEGAL_AID,
-    ServiceType.LAW_ENFORCEMENT,
-    ServiceType.JUSTICE_MONITORING,
-    ServiceType.RIGHTS_INFORMATION,
-}
 
 
 class Assessment(models.Model):
