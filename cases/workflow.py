@@ -5,14 +5,30 @@ version check, and writes its audit row in the same transaction.
 A supervisor approves the intervention plan and the closure; nobody approves their own.
 """
 
+from datetime import timedelta
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cases.models import AuditEvent, Case, CaseNote, InterventionPlan
-from cases.models.choices import CaseStatus
+from agencies.models import User
+from agencies.roles import Role
+from cases.models import (
+    AuditEvent,
+    Case,
+    CaseNote,
+    CaseTeamMember,
+    CaseViolenceForm,
+    CounsellingSession,
+    InterventionPlan,
+    Placement,
+    Restitution,
+    ServiceDeadline,
+    ServiceRecord,
+)
+from cases.models.choices import CaseStatus, ViolenceForm
 from cases.models.work import Assessment
 from cases.services import audit_record
 
@@ -33,6 +49,16 @@ def _require_started(case: Case) -> None:
 def _require_lead_supervisor(case: Case, user) -> None:
     if not case.is_supervised_by(user):
         raise PermissionDenied
+
+
+def _save_new(record, *, by, fields=()):
+    """Validate, save and audit a new record of a case, in the caller's transaction."""
+    record.full_clean()
+    record.save()
+    audit_record(
+        actor=by, action=AuditEvent.Action.CREATE, case=record.case, obj=record, fields=fields
+    )
+    return record
 
 
 def _move(case: Case, by, expected: str, to: str, **fields) -> Case:
@@ -64,16 +90,7 @@ def assessment_record(*, case: Case, written_by, **fields) -> Assessment:
     _require_editor(case, written_by)
     _require_started(case)
     assessment = Assessment(case=case, written_by=written_by, **fields)
-    assessment.full_clean()
-    assessment.save()
-    audit_record(
-        actor=written_by,
-        action=AuditEvent.Action.CREATE,
-        case=case,
-        obj=assessment,
-        fields=list(fields),
-    )
-    return assessment
+    return _save_new(assessment, by=written_by, fields=list(fields))
 
 
 @transaction.atomic
@@ -86,11 +103,9 @@ def plan_submit(*, case: Case, written_by, goals: str, planned_services: list[st
     plan = InterventionPlan(
         case=case, written_by=written_by, goals=goals, planned_services=planned_services
     )
-    plan.full_clean()
-    plan.save()
+    _save_new(plan, by=written_by)
     if case.status == CaseStatus.ASSESSMENT:
         _move(case, written_by, CaseStatus.ASSESSMENT, CaseStatus.PLANNING)
-    audit_record(actor=written_by, action=AuditEvent.Action.CREATE, case=case, obj=plan)
     return plan
 
 
@@ -186,7 +201,7 @@ def case_reopen(*, case: Case, reopened_by, note: str) -> Case:
         closure_reason="",
         closure_requested_by=None,
     )
-    CaseNote.objects.create(case=case, written_by=reopened_by, text=note)
+    _save_new(CaseNote(case=case, written_by=reopened_by, text=note), by=reopened_by)
     return case
 
 
@@ -194,12 +209,7 @@ def case_reopen(*, case: Case, reopened_by, note: str) -> Case:
 def note_record(*, case: Case, written_by, kind: str, text: str, happened_on) -> CaseNote:
     _require_editor(case, written_by)
     note = CaseNote(case=case, written_by=written_by, kind=kind, text=text, happened_on=happened_on)
-    note.full_clean()
-    note.save()
-    audit_record(
-        actor=written_by, action=AuditEvent.Action.CREATE, case=case, obj=note, fields=["text"]
-    )
-    return note
+    return _save_new(note, by=written_by, fields=["text"])
 
 
 @transaction.atomic
@@ -207,9 +217,6 @@ def case_assign(
     *, case: Case, assigned_by, lead_caseworker, team=(), expected_version: int | None = None
 ) -> Case:
     """A supervisor of the lead agency gives the case a lead caseworker and a team."""
-    from agencies.models import User
-    from agencies.roles import Role
-    from cases.models import CaseTeamMember
 
     _require_lead_supervisor(case, assigned_by)
     caseworkers = User.objects.holding_role(case.lead_agency, Role.CASEWORKER)
@@ -239,9 +246,6 @@ def case_assign(
 @transaction.atomic
 def service_plan(*, case: Case, planned_by, service_type: str, provider):
     """Plan a service; its deadline comes from the table for the case's risk level."""
-    from datetime import timedelta
-
-    from cases.models import ServiceDeadline, ServiceRecord
 
     _require_editor(case, planned_by)
     hours = ServiceDeadline.hours_for(service_type, case.risk_level)
@@ -252,15 +256,11 @@ def service_plan(*, case: Case, planned_by, service_type: str, provider):
         due_at=timezone.now() + timedelta(hours=hours),
         recorded_by=planned_by,
     )
-    record.full_clean()
-    record.save()
-    audit_record(actor=planned_by, action=AuditEvent.Action.CREATE, case=case, obj=record)
-    return record
+    return _save_new(record, by=planned_by)
 
 
 @transaction.atomic
 def service_deliver(*, record, delivered_by, delivered_on, outcome: str):
-    from cases.models import ServiceRecord
 
     _require_editor(record.case, delivered_by)
     if record.status != ServiceRecord.Status.PLANNED:
@@ -283,7 +283,6 @@ def service_deliver(*, record, delivered_by, delivered_on, outcome: str):
 
 @transaction.atomic
 def session_schedule(*, case: Case, scheduled_by, counsellor: str, scheduled_at, previous=None):
-    from cases.models import CounsellingSession
 
     _require_editor(case, scheduled_by)
     session = CounsellingSession(
@@ -293,16 +292,12 @@ def session_schedule(*, case: Case, scheduled_by, counsellor: str, scheduled_at,
         rescheduled_from=previous,
         recorded_by=scheduled_by,
     )
-    session.full_clean()
-    session.save()
-    audit_record(actor=scheduled_by, action=AuditEvent.Action.CREATE, case=case, obj=session)
-    return session
+    return _save_new(session, by=scheduled_by)
 
 
 @transaction.atomic
 def session_record_attendance(*, session, recorded_by, attendance: str, reschedule_at=None):
     """Record who came. A no-show is rescheduled at once, so the child is not lost."""
-    from cases.models import CounsellingSession
 
     Attendance = CounsellingSession.Attendance
     _require_editor(session.case, recorded_by)
@@ -334,7 +329,6 @@ def session_record_attendance(*, session, recorded_by, attendance: str, reschedu
 def placement_start(
     *, case: Case, placed_by, operator, started_on, planned_end_on=None, place_name=""
 ):
-    from cases.models import Placement
 
     _require_editor(case, placed_by)
     placement = Placement(
@@ -345,10 +339,7 @@ def placement_start(
         planned_end_on=planned_end_on or Placement.default_planned_end(started_on),
         recorded_by=placed_by,
     )
-    placement.full_clean()
-    placement.save()
-    audit_record(actor=placed_by, action=AuditEvent.Action.CREATE, case=case, obj=placement)
-    return placement
+    return _save_new(placement, by=placed_by)
 
 
 @transaction.atomic
@@ -373,7 +364,6 @@ def case_police_report_record(*, case: Case, recorded_by, reported_at) -> Case:
 
 @transaction.atomic
 def restitution_record(*, case: Case, recorded_by, ruling_received_on, amount):
-    from cases.models import Restitution
 
     _require_editor(case, recorded_by)
     if not case.is_tpks:
@@ -381,10 +371,7 @@ def restitution_record(*, case: Case, recorded_by, ruling_received_on, amount):
     if Restitution.objects.filter(case=case).exists():
         raise ValidationError(_("The restitution of this case is already recorded."))
     restitution = Restitution(case=case, ruling_received_on=ruling_received_on, amount=amount)
-    restitution.full_clean()
-    restitution.save()
-    audit_record(actor=recorded_by, action=AuditEvent.Action.UPDATE, case=case, obj=restitution)
-    return restitution
+    return _save_new(restitution, by=recorded_by)
 
 
 @transaction.atomic
@@ -412,8 +399,6 @@ def case_set_violence_forms(
 ):
     """Set the forms of violence (a public complaint arrives without them); sexual
     violence starts the TPKS police-report clock from the original report time."""
-    from cases.models import CaseViolenceForm
-    from cases.models.choices import ViolenceForm
 
     _require_editor(case, changed_by)
     if set(violence_forms) - set(ViolenceForm.values):
