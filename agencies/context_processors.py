@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from agencies.navigation import ROLE_DUTIES, sections_for
 from agencies.roles import Role, membership_of, roles_of
@@ -10,9 +11,18 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {"available_languages": settings.LANGUAGES}
     roles = roles_of(user)
+    from agencies.models import Notification
+
     return {
         "available_languages": settings.LANGUAGES,
-        "nav_sections": sections_for(user),
+        "nav_sections": [
+            (section, SimpleLazyObject(lambda s=section: s.badge_count(user)))
+            for section in sections_for(user)
+        ],
+        # Counted only when a page shows it.
+        "unread_notifications": SimpleLazyObject(
+            lambda: Notification.objects.for_user(user).unread().count()
+        ),
         "user_membership": membership_of(user),
         "user_role_duties": [
             (label, ROLE_DUTIES[value]) for value, label in Role.choices if value in roles

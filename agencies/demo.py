@@ -76,6 +76,7 @@ USERS = [
     ("hadi", "Hadi Santoso", "dinsos", [Role.INTAKE]),
     ("budi", "Budi Prasetyo", "dinsos", [Role.SUPERVISOR]),
     ("citra", "Citra Lestari", "uptd", [Role.CASEWORKER]),
+    ("sari", "Sari Wulandari", "uptd", [Role.SUPERVISOR]),
     ("dewi", "Dewi Kartika", "dp3akb", [Role.HEAD]),
     ("fajar", "Fajar Nugroho", "dp3akb", [Role.COORDINATOR]),
     ("gita", "Gita Puspitasari", "dp3akb", [Role.DATA_OFFICER]),

@@ -379,3 +379,46 @@ class MembershipRole(models.Model):
 
     def __str__(self) -> str:
         return self.get_role_display()
+
+
+class NotificationQuerySet(models.QuerySet):
+    def for_user(self, user):
+        return self.filter(recipient=user) if user.is_authenticated else self.none()
+
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """An in-app message to one person, mirrored by e-mail.
+
+    It carries a kind, a record code and a link, never a name: the text is built from
+    the kind when shown, in the reader's language. ``key`` makes sending idempotent.
+    """
+
+    recipient = models.ForeignKey(
+        "agencies.User", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    subject_code = models.CharField(_("record code"), max_length=40)
+    url = models.CharField(_("link"), max_length=200)
+    key = models.CharField(max_length=200, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True, editable=False)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key"], name="notification_once"),
+        ]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-created_at"], name="notification_inbox")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} · {self.subject_code}"

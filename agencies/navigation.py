@@ -7,6 +7,7 @@ its roles, so the menu never offers a page that would refuse the user.
 from dataclasses import dataclass
 
 from django.urls import reverse
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from agencies.roles import Role, has_role
@@ -18,10 +19,15 @@ class Section:
     description: str
     url_name: str
     roles: tuple[str, ...]
+    # Dotted path of a function(user) -> int: the count shown beside the menu entry.
+    badge: str = ""
 
     @property
     def url(self) -> str:
         return reverse(self.url_name)
+
+    def badge_count(self, user) -> int:
+        return import_string(self.badge)(user) if self.badge else 0
 
 
 SECTIONS: tuple[Section, ...] = (
@@ -42,6 +48,19 @@ SECTIONS: tuple[Section, ...] = (
         description=_("The cases you work on or supervise, with their deadlines."),
         url_name="case-list",
         roles=(Role.INTAKE, Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD),
+    ),
+    Section(
+        label=_("Incoming referrals"),
+        description=_("Referrals other agencies sent you: answer them before the deadline."),
+        url_name="referral-incoming",
+        roles=(Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD),
+        badge="referrals.views.pending_incoming_count",
+    ),
+    Section(
+        label=_("Outgoing referrals"),
+        description=_("Referrals your agency sent, with their answers and outcomes."),
+        url_name="referral-outgoing",
+        roles=(Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD),
     ),
     Section(
         label=_("Administration"),

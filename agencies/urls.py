@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from agencies.views import auth, pages, regions
+from agencies.views import auth, notifications, pages, regions
 
 urlpatterns = [
     path("", pages.landing, name="landing"),
@@ -28,4 +28,9 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("wilayah/<str:code>/", regions.region_children, name="region-children"),
+    path("notifikasi/", notifications.notification_list, name="notification-list"),
+    path("notifikasi/<int:pk>/", notifications.notification_open, name="notification-open"),
+    path(
+        "notifikasi/baca-semua/", notifications.notification_read_all, name="notification-read-all"
+    ),
 ]

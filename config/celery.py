@@ -10,8 +10,14 @@ app = Celery("sinergi")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
-# Later issues add their periodic work here (reminders, deadline sweeps, aggregates).
-app.conf.beat_schedule = {}
+# Every periodic job of Sinergi, in one place. Each task is idempotent: a sweep that runs
+# twice (beat restarted, two workers) changes nothing the second time.
+app.conf.beat_schedule = {
+    "referral-deadlines": {
+        "task": "sinergi.referrals_sweep_deadlines",
+        "schedule": 15 * 60,
+    },
+}
 
 
 @app.task(name="sinergi.ping")

@@ -335,6 +335,11 @@ MAILERS = {
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sinergi <no-reply@sinergi.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails point here; by default the first allowed host.
+SITE_URL = env_str(
+    "SITE_URL",
+    f"https://{ALLOWED_HOSTS[0]}" if IS_PRODUCTION else "http://127.0.0.1:8000",
+).rstrip("/")
 
 # --- REST API (issue-by-issue; deny by default from the start) -----------------------------
 

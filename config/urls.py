@@ -8,5 +8,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("kasus/", include("cases.urls")),
     path("lapor/", include("cases.public_urls")),
+    path("rujukan/", include("referrals.urls")),
     path("", include("agencies.urls")),
 ]

@@ -16,7 +16,7 @@ from agencies.demo import demo_city_seed
 from agencies.models import Agency, User
 from config.translations import compile_all
 
-CAST = ("ani", "hadi", "budi", "citra", "dewi", "fajar", "gita", "eko", "rina")
+CAST = ("ani", "hadi", "budi", "citra", "sari", "dewi", "fajar", "gita", "eko", "rina")
 
 
 def pytest_configure(config):
@@ -55,6 +55,7 @@ ani = _cast_member("ani")  # caseworker, Dinas Sosial
 hadi = _cast_member("hadi")  # intake officer, Dinas Sosial
 budi = _cast_member("budi")  # supervisor, Dinas Sosial
 citra = _cast_member("citra")  # caseworker, UPTD PPA
+sari = _cast_member("sari")  # supervisor, UPTD PPA
 dewi = _cast_member("dewi")  # head, DP3AKB
 fajar = _cast_member("fajar")  # coordinator, DP3AKB
 gita = _cast_member("gita")  # data officer, DP3AKB

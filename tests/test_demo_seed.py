@@ -14,6 +14,7 @@ EXPECTED = {
     "hadi": ("Dinsos", {"intake"}),
     "budi": ("Dinsos", {"supervisor"}),
     "citra": ("UPTD PPA", {"caseworker"}),
+    "sari": ("UPTD PPA", {"supervisor"}),
     "dewi": ("DP3AKB", {"head"}),
     "fajar": ("DP3AKB", {"coordinator"}),
     "gita": ("DP3AKB", {"data_officer"}),
@@ -75,4 +76,16 @@ def test_the_command_adds_demo_cases_once_in_several_states(django_user_model):
     assert Case.objects.visible_to(ani).count() == 3
     from cases.models import Complaint
 
-    assert Complaint.objects.awaiting_triage().count() == 1
+    # the WhatsApp complaint, and the police letter recorded as a paper referral
+    assert Complaint.objects.awaiting_triage().count() == 2
+
+
+def test_the_command_adds_referrals_in_every_state_once():
+    from referrals.models import PaperReferral, Referral
+
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())
+    assert set(Referral.objects.values_list("status", flat=True)) == set(Referral.Status.values)
+    assert Referral.objects.count() == 7
+    assert PaperReferral.objects.count() == 1
+    assert PaperReferral.objects.get().complaint.outcome == ""

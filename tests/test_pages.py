@@ -66,5 +66,6 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client, ani, hadi, dinsos)
         reported_at=Case.objects.first().reported_at,
         risk_level="rendah",
     )
-    # session, user, membership, roles; my cases, overdue: each cases + parties + forms
-    assert count() == one == 10
+    # session, user, membership, roles; my cases, overdue: each cases + parties + forms;
+    # the menu's badge of referrals waiting and the unread notifications
+    assert count() == one == 12

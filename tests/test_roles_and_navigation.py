@@ -66,7 +66,12 @@ def test_the_role_mixin_refuses_other_roles(ani, budi):
 
 def test_each_role_is_offered_only_what_it_may_use(eko, ani, rina):
     assert [section.url_name for section in sections_for(eko)] == ["admin:index"]
-    assert [section.url_name for section in sections_for(ani)] == ["complaint-inbox", "case-list"]
+    assert [section.url_name for section in sections_for(ani)] == [
+        "complaint-inbox",
+        "case-list",
+        "referral-incoming",
+        "referral-outgoing",
+    ]
     assert [section.url_name for section in sections_for(rina)] == ["my-complaints"]
 
 

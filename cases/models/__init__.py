@@ -16,7 +16,7 @@ from cases.models.cases import (
     CaseViolenceForm,
 )
 from cases.models.complaints import Complaint, ComplaintParty
-from cases.models.documents import CaseDocument, DocumentKind
+from cases.models.documents import CaseDocument, CaseDocumentUserObjectPermission, DocumentKind
 from cases.models.people import Person
 from cases.models.work import Assessment, CaseNote, InterventionPlan, ServiceType
 
@@ -29,6 +29,7 @@ __all__ = [
     "Case",
     "CaseCounter",
     "CaseDocument",
+    "CaseDocumentUserObjectPermission",
     "CaseGroupObjectPermission",
     "CaseParty",
     "CaseTeamMember",

@@ -7,14 +7,15 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
 from cases.encryption import EncryptedTextField
-from cases.models.cases import CaseContentQuerySet
-from cases.models.choices import RiskLevel
-from cases.models.work import ServiceType
+from cases.models.cases import CaseContentQuerySet, cases_sharing_section
+from cases.models.choices import CaseSection, RiskLevel
+from cases.models.work import HEALTH_SERVICES, LEGAL_SERVICES, ServiceType
 
 DEFAULT_SERVICE_HOURS = 7 * 24
 RESTITUTION_PAYMENT_DAYS = 30  # PP 29/2025 Ps 8: statutory, not configurable
@@ -49,6 +50,18 @@ class ServiceDeadline(models.Model):
 
 
 class ServiceRecordQuerySet(CaseContentQuerySet):
+    def shared_with(self, user) -> Q:
+        """A service belongs to the health, legal or plan section by its type."""
+        health, legal = list(HEALTH_SERVICES), list(LEGAL_SERVICES)
+        return (
+            Q(service_type__in=health, case__in=cases_sharing_section(user, CaseSection.HEALTH))
+            | Q(service_type__in=legal, case__in=cases_sharing_section(user, CaseSection.LEGAL))
+            | (
+                ~Q(service_type__in=health + legal)
+                & Q(case__in=cases_sharing_section(user, CaseSection.PLAN))
+            )
+        )
+
     def overdue(self):
         return self.filter(status=ServiceRecord.Status.PLANNED, due_at__lt=timezone.now())
 
@@ -75,6 +88,7 @@ class ServiceRecord(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
+    case_section = CaseSection.PLAN
     objects = ServiceRecordQuerySet.as_manager()
 
     class Meta:
@@ -118,6 +132,7 @@ class CounsellingSession(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    case_section = CaseSection.HEALTH
     objects = CaseContentQuerySet.as_manager()
 
     class Meta:
@@ -147,6 +162,7 @@ class Placement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
 
+    case_section = CaseSection.PLAN
     objects = CaseContentQuerySet.as_manager()
 
     class Meta:
@@ -188,6 +204,7 @@ class Restitution(models.Model):
     paid_by = models.CharField(_("paid by"), max_length=8, choices=PaidBy.choices, blank=True)
     note = EncryptedTextField(_("note"), blank=True)
 
+    case_section = CaseSection.LEGAL
     objects = CaseContentQuerySet.as_manager()
 
     class Meta:

@@ -12,6 +12,7 @@ from agencies.models import Agency, Region
 from agencies.roles import Role, membership_of, roles_of
 from cases.encryption import EncryptedTextField
 from cases.models.choices import (
+    CaseSection,
     CaseStatus,
     ClosureReason,
     PerpetratorRelationship,
@@ -119,16 +120,21 @@ class CaseQuerySet(models.QuerySet):
 
 class CaseContentQuerySet(models.QuerySet):
     """The visibility rule for records inside a case (assessments, plans, notes, services,
-    sessions, placements): the case must be visible, and until referral sections say
-    otherwise only the lead agency reads its work."""
+    sessions, placements): the lead agency reads the work on its visible cases; anyone
+    else only the records of a section an accepted referral shares with them. Each model
+    names its section in ``case_section``."""
 
     def visible_to(self, user):
         membership = membership_of(user)
         if membership is None:
             return self.none()
-        return self.filter(
+        own_agency = Q(
             case__in=Case.objects.visible_to(user), case__lead_agency_id=membership.agency_id
         )
+        return self.filter(own_agency | self.shared_with(user))
+
+    def shared_with(self, user) -> Q:
+        return Q(case__in=cases_sharing_section(user, self.model.case_section))
 
     def editable_by(self, user):
         """Records of open cases the user may change."""
@@ -136,10 +142,20 @@ class CaseContentQuerySet(models.QuerySet):
 
 
 def _granted_case_ids(user, codename: str):
-    """Cases shared with the user by an object grant (accepted referrals, later)."""
+    """Cases shared with the user by an object grant (given by accepted referrals)."""
     return CaseUserObjectPermission.objects.filter(user=user, permission__codename=codename).values(
         "content_object"
     )
+
+
+def section_permission(section: str) -> str:
+    """The object-permission codename that shares one section of a case."""
+    return f"view_case_{section}"
+
+
+def cases_sharing_section(user, section: str):
+    """Ids of cases whose ``section`` a referral grant shares with ``user``."""
+    return _granted_case_ids(user, section_permission(section))
 
 
 class CaseCounter(models.Model):
@@ -211,6 +227,11 @@ class Case(Incident):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-created_at"]
+        # One object permission per section, granted by referrals (referrals.grants).
+        permissions = [
+            (section_permission(section), f"View the {section.value} section")
+            for section in CaseSection
+        ]
         indexes = [
             models.Index(fields=["lead_agency", "-created_at"], name="case_agency_recent"),
             models.Index(fields=["lead_caseworker", "-created_at"], name="case_worker_recent"),
@@ -222,12 +243,45 @@ class Case(Incident):
     def get_absolute_url(self) -> str:
         return reverse("case-detail", args=[self.code])
 
+    def sections_visible_to(self, user) -> frozenset[str]:
+        """The sections of this (visible) case the user may read: all of them at the
+        lead agency, otherwise those an accepted referral shares with them."""
+        membership = membership_of(user)
+        if membership is None:
+            return frozenset()
+        if membership.agency_id == self.lead_agency_id:
+            return frozenset(CaseSection.values)
+        codenames = set(
+            CaseUserObjectPermission.objects.filter(user=user, content_object=self).values_list(
+                "permission__codename", flat=True
+            )
+        )
+        return frozenset(s for s in CaseSection.values if section_permission(s) in codenames)
+
+    def redact(self, sections) -> "Case":
+        """Blank the incident narrative when the incident section is not shared, so it
+        never reaches a template; a redacted case refuses to be saved."""
+        if CaseSection.INCIDENT not in sections:
+            self.chronology = ""
+            self.closure_note = ""
+            self._redacted = True
+        return self
+
+    def save(self, *args, **kwargs):
+        if getattr(self, "_redacted", False):
+            raise ValueError("A redacted case is for display only.")
+        super().save(*args, **kwargs)
+
     def identity_access(self, user) -> str:
         """How ``user`` may reveal the identity section: "click" (logged), "reason"
         (logged with a stated reason: heads), or "none"."""
         membership = membership_of(user)
-        if membership is None or membership.agency_id != self.lead_agency_id:
-            return IdentityAccess.NONE  # other agencies: through referral sections, later
+        if membership is None:
+            return IdentityAccess.NONE
+        if membership.agency_id != self.lead_agency_id:
+            # Another agency: only through a referral that shares the identity section.
+            shared = CaseSection.IDENTITY in self.sections_visible_to(user)
+            return IdentityAccess.CLICK if shared else IdentityAccess.NONE
         roles = roles_of(user)
         works_on_it = not roles.isdisjoint(CASE_WORK_ROLES) and (
             user.pk in {self.lead_caseworker_id, self.opened_by_id}

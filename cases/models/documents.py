@@ -6,9 +6,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
 from agencies.roles import Role, membership_of, roles_of
 from cases.encryption import EncryptedTextField
@@ -51,15 +53,19 @@ RESTRICTED_KINDS = {
 
 class CaseDocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Documents of the user's agency's visible cases, minus kinds their role may
-        not open. Other agencies get documents only through referral sections (later)."""
+        """Documents of the user's agency's visible cases, and those an accepted referral
+        shares with the user one by one, minus kinds their role may not open."""
         from cases.models.cases import Case
 
         membership = membership_of(user)
         if membership is None:
             return self.none()
+        shared = CaseDocumentUserObjectPermission.objects.filter(
+            user=user, permission__codename="view_casedocument"
+        ).values("content_object")
         documents = self.filter(
-            case__in=Case.objects.visible_to(user), case__lead_agency_id=membership.agency_id
+            Q(case__in=Case.objects.visible_to(user), case__lead_agency_id=membership.agency_id)
+            | Q(pk__in=shared)
         )
         roles = roles_of(user)
         closed_kinds = [
@@ -99,3 +105,12 @@ class CaseDocument(models.Model):
     def download_name(self) -> str:
         extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
         return f"{self.case.code}-{self.kind}-{self.pk}.{extension.get(self.content_type, 'bin')}"
+
+
+class CaseDocumentUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign-key grants: a referral shares documents one by one."""
+
+    content_object = models.ForeignKey(CaseDocument, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission"], name="document_user_grant_lookup")]

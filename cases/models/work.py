@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from agencies.catalogue import HEALTH_SERVICES, LEGAL_SERVICES, ServiceType  # noqa: F401
 from cases.encryption import EncryptedTextField
 from cases.models.cases import CaseContentQuerySet
+from cases.models.choices import CaseSection
 
 
 class Assessment(models.Model):
@@ -27,6 +28,7 @@ class Assessment(models.Model):
     )
     written_at = models.DateTimeField(_("written at"), default=timezone.now)
 
+    case_section = CaseSection.ASSESSMENT
     objects = CaseContentQuerySet.as_manager()
 
     class Meta:
@@ -62,6 +64,7 @@ class InterventionPlan(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = EncryptedTextField(_("note on the decision"), blank=True)
 
+    case_section = CaseSection.PLAN
     objects = CaseContentQuerySet.as_manager()
 
     class Meta:
@@ -94,6 +97,7 @@ class CaseNote(models.Model):
     )
     written_at = models.DateTimeField(_("written at"), default=timezone.now)
 
+    case_section = CaseSection.NOTES
     objects = CaseContentQuerySet.as_manager()
 
     class Meta:

@@ -5,7 +5,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.auth import client_ip
 from agencies.models import User
-from agencies.roles import Role
+from agencies.roles import Role, agency_of, has_role
 from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
 from cases import care_forms
 from cases.forms import CaseFilterForm, RevealIdentityForm
@@ -24,6 +24,7 @@ from cases.models import (
     ServiceType,
 )
 from cases.models.cases import IdentityAccess
+from cases.models.choices import CaseSection, CaseStatus
 from cases.services import audit_record, case_identity_reveal
 from cases.work_forms import (
     AssessmentForm,
@@ -36,6 +37,7 @@ from cases.work_forms import (
     PlanForm,
     ViolenceFormsForm,
 )
+from referrals.models import Referral
 
 
 def client_address(request) -> str | None:
@@ -98,14 +100,28 @@ def _services_by_section(user, case: Case) -> dict[str, list]:
 def case_page_context(request, case: Case, **extra) -> dict:
     """Everything the case page shows, for the reader's role and relation to the case."""
     user = request.user
+    sections = case.sections_visible_to(user)
+    case.redact(sections)  # unshared narratives never reach the template
     access = case.identity_access(user)
+    can_edit = Case.objects.editable_by(user).filter(pk=case.pk).exists()
+    is_lead = agency_of(user) is not None and agency_of(user).pk == case.lead_agency_id
     return {
         "case": case,
+        "sections": sections,
+        "is_lead": is_lead,
+        "show_chronology": CaseSection.INCIDENT in sections
+        and (access != IdentityAccess.NONE or not is_lead),
+        "case_referrals": Referral.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("to_agency"),
+        "may_refer": can_edit
+        and case.status != CaseStatus.CLOSED
+        and has_role(user, Role.CASEWORKER, Role.SUPERVISOR),
         "identity_access": access,
         "reveal_form": RevealIdentityForm(reason_required=access == IdentityAccess.REASON),
         "can_see_history": case.history_visible_to(user),
         "complaints": Complaint.objects.visible_to(user).filter(case=case),
-        "can_edit": Case.objects.editable_by(user).filter(pk=case.pk).exists(),
+        "can_edit": can_edit,
         "is_supervisor": case.is_supervised_by(user),
         "assessments": Assessment.objects.visible_to(user)
         .filter(case=case)

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from agencies.demo import demo_city_seed
 from cases.demo import demo_cases_seed
+from referrals.demo import demo_referrals_seed
 
 
 class Command(BaseCommand):
@@ -15,9 +16,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             result = demo_city_seed()
             cases_created = demo_cases_seed()
+            referrals_created = demo_referrals_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {result.city}."))
         if cases_created:
             self.stdout.write(f"Created {cases_created} demo cases (fictional children).")
+        if referrals_created:
+            self.stdout.write(f"Created {referrals_created} demo referrals, one in each state.")
         self.stdout.write("Demo logins (username / role / agency):")
         for username, role, agency in result.logins:
             self.stdout.write(f"  {username:<6} {role:<28} {agency}")
