@@ -124,3 +124,50 @@ def test_hadi_records_a_complaint_on_a_phone_and_opens_a_case(demo_server, page)
     expect(newest).to_contain_text(re.compile(r"AC · \d+ (th|y) · L"))
     expect(page.locator("body")).not_to_contain_text("Peramban")
     assert page.console_errors == []
+
+
+def sign_out(page) -> None:
+    page.get_by_role("button", name="Keluar").click()
+
+
+def test_ani_refers_a_case_sari_accepts_and_citra_reads_it(demo_server, page):
+    from playwright.sync_api import expect
+
+    sign_in(page, demo_server, "ani")
+    page.locator("#language-select").select_option("id")  # an earlier journey chose English
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    page.goto(f"{demo_server}/kasus/")
+    page.locator("tr", has_text="Intervensi").get_by_role("link").first.click()
+    case_url = page.url
+    page.get_by_role("tab", name="Rujukan").click()
+    page.get_by_role("link", name="Rujuk kasus").click()
+
+    page.locator("#id_to_agency").select_option(label="UPTD PPA")
+    # Choosing UPTD PPA ticks its usual minimum (a static script; the CSP allows no other).
+    expect(page.locator("input[name=shared_sections][value=identitas]")).to_be_checked()
+    expect(page.locator("input[name=shared_sections][value=catatan]")).not_to_be_checked()
+    page.locator("#id_service_type").select_option("penguatan_psikologis")
+    page.locator("#id_reason").fill("Anak butuh pemeriksaan psikologis.")
+    page.locator("#id_summary_purpose").fill("Pemeriksaan dan penguatan psikologis.")
+    page.locator("#id_consent_by").select_option("wali")
+    page.locator("#id_consent_on").fill("2026-11-20")
+    page.get_by_role("button", name="Kirim rujukan").click()
+    expect(page.get_by_test_id("referral-status")).to_have_text("Dikirim")
+    referral_url = page.url
+    sign_out(page)
+
+    sign_in(page, demo_server, "sari")
+    expect(page.get_by_test_id("badge-referral-incoming")).to_be_visible()
+    page.goto(referral_url)
+    page.get_by_label("Citra Lestari").check()
+    page.get_by_role("button", name="Terima").click()
+    expect(page.get_by_test_id("referral-status")).to_have_text("Diterima")
+    sign_out(page)
+
+    sign_in(page, demo_server, "citra")
+    page.goto(referral_url)
+    page.get_by_role("link", name="Lihat kasus").click()
+    expect(page).to_have_url(case_url)
+    expect(page.get_by_role("tab", name="Asesmen")).to_be_visible()
+    expect(page.get_by_role("tab", name="Catatan dan kunjungan")).to_have_count(0)
+    assert page.console_errors == []
