@@ -52,6 +52,23 @@ class Summary:
     condition: str = ""
 
 
+# Which shared section each part of the summary belongs to: an unshared part is not sent.
+SUMMARY_SECTIONS = {
+    "chronology": {CaseSection.INCIDENT},
+    "services": {CaseSection.PLAN, CaseSection.HEALTH, CaseSection.LEGAL},
+    "condition": {CaseSection.ASSESSMENT},
+}
+
+
+def summary_minimised(summary: Summary, shared_sections) -> Summary:
+    """The summary with only the parts of the sections being shared; the purpose always."""
+    kept = {
+        part: getattr(summary, part) if sections & set(shared_sections) else ""
+        for part, sections in SUMMARY_SECTIONS.items()
+    }
+    return Summary(purpose=summary.purpose, **kept)
+
+
 @dataclass
 class ReferralRequest:
     to_agency: Agency
@@ -190,6 +207,7 @@ def referral_send(*, case: Case, sent_by, request: ReferralRequest) -> Referral:
         raise ValidationError(errors)
     consent = request.consent
     overridden = bool(consent.override_reason.strip())
+    summary = summary_minimised(request.summary, request.shared_sections)
     consent_form = None
     if consent.upload is not None:
         consent_form = document_upload(
@@ -219,10 +237,10 @@ def referral_send(*, case: Case, sent_by, request: ReferralRequest) -> Referral:
         consent_form=consent_form,
         consent_overridden_by=sent_by if overridden else None,
         consent_override_reason=consent.override_reason.strip() if overridden else "",
-        summary_chronology=request.summary.chronology,
-        summary_services=request.summary.services,
-        summary_condition=request.summary.condition,
-        summary_purpose=request.summary.purpose,
+        summary_chronology=summary.chronology,
+        summary_services=summary.services,
+        summary_condition=summary.condition,
+        summary_purpose=summary.purpose,
     )
     referral.shared_documents.set(request.shared_documents)
     _step(referral, ReferralEvent.Action.SENT, actor=sent_by)

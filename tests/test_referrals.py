@@ -113,6 +113,23 @@ def test_a_referral_gets_its_deadline_from_the_urgency_table(case, ani, uptd_ppa
     assert [e.action for e in referral.events.all()] == [ReferralEvent.Action.SENT]
 
 
+def test_the_summary_carries_only_the_parts_of_shared_sections(case, ani, uptd_ppa):
+    summary = Summary(purpose="Tujuan", chronology="Kronologi", services="Layanan", condition="C")
+    referral = send(case, ani, uptd_ppa, summary=summary, shared_sections=["identitas"])
+    assert (referral.summary_chronology, referral.summary_services) == ("", "")
+    assert (referral.summary_condition, referral.summary_purpose) == ("", "Tujuan")
+    other = send(
+        case,
+        ani,
+        uptd_ppa,
+        service_type="penjangkauan",
+        summary=summary,
+        shared_sections=["kejadian", "asesmen"],
+    )
+    assert (other.summary_chronology, other.summary_condition) == ("Kronologi", "C")
+    assert other.summary_services == ""
+
+
 def test_the_sla_table_is_configurable(case, ani, uptd_ppa):
     ResponseDeadline.objects.filter(urgency="darurat").update(hours=2)
     referral = send(case, ani, uptd_ppa, urgency="darurat")
@@ -250,7 +267,8 @@ def test_the_whole_journey_of_access(client, case, documents, ani, citra, sari, 
     login(client, citra)
     page = client.get(referral_url)
     assert page.status_code == 200
-    assert "Ringkasan singkat" in page.content.decode()
+    assert "Pemeriksaan psikologis" in page.content.decode()
+    assert "Ringkasan singkat" not in page.content.decode()  # chronology: incident not shared
     assert "Anak Rujukan Rahasia" not in page.content.decode()
     assert client.get(case_url).status_code == 404
     assert not Case.objects.visible_to(citra).filter(pk=case.pk).exists()
