@@ -33,10 +33,16 @@ class CaseFilterForm(forms.Form):
             cases = cases.filter(status=data["status"])
         if data["risk"]:
             cases = cases.filter(risk_level=data["risk"])
+        # Filters on the incident and deadlines answer only for the own agency's cases, so
+        # they cannot probe what a referral did not share.
         if data["violence"]:
-            cases = cases.filter(violence_forms__form=data["violence"]).distinct()
+            cases = (
+                cases.led_by_agency_of(user)
+                .filter(violence_forms__form=data["violence"])
+                .distinct()
+            )
         if data["overdue"]:
-            cases = cases.overdue()
+            cases = cases.led_by_agency_of(user).overdue()
         if data["mine"]:
             cases = cases.filter(lead_caseworker=user) | cases.filter(team__user=user)
             cases = cases.distinct()

@@ -8,7 +8,9 @@ PANEL_SIZE = 10
 
 def case_panels(user) -> dict:
     roles = roles_of(user)
-    cases = Case.objects.visible_to(user).open()
+    # Panels speak of deadlines and decisions: the own agency's cases only, never those
+    # another agency shares through a referral.
+    cases = Case.objects.visible_to(user).open().led_by_agency_of(user)
     panels = {}
     if Role.CASEWORKER in roles:
         panels["my_cases"] = list(cases.worked_on_by(user).for_lists()[:PANEL_SIZE])

@@ -184,7 +184,12 @@ def closure_approve(*, case: Case, approved_by) -> Case:
         raise ValidationError(_("Nobody has asked to close this case."))
     if case.closure_requested_by_id == approved_by.pk:
         raise PermissionDenied  # nobody approves their own closure
-    return _move(case, approved_by, case.status, CaseStatus.CLOSED, closed_at=timezone.now())
+    case = _move(case, approved_by, case.status, CaseStatus.CLOSED, closed_at=timezone.now())
+    # A closed case shares nothing: its open referrals end, with their access.
+    from referrals.services import referrals_end_for_closed_case
+
+    referrals_end_for_closed_case(case=case, closed_by=approved_by)
+    return case
 
 
 @transaction.atomic

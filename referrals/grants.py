@@ -19,7 +19,7 @@ from cases.models import (
 from cases.models.cases import section_permission
 from cases.models.choices import CaseSection
 from cases.services import audit_record
-from referrals.models import Referral
+from referrals.models import RECEIVING_ROLES, Referral
 
 VIEW_CASE = "view_case"
 VIEW_DOCUMENT = "view_casedocument"
@@ -38,8 +38,31 @@ def _granting_referrals(case: Case):
                 sender_keeps_access=True,
             )
         )
-        .prefetch_related("access_users", "shared_documents")
+        .prefetch_related(
+            "access_users__membership__agency",
+            "access_users__membership__roles",
+            "shared_documents",
+        )
     )
+
+
+def _entitled(referral: Referral) -> list:
+    """The referral's people who still work where its access belongs, in a role that
+    works cases: someone who moved agency or lost the role loses the access."""
+    agency = (
+        referral.from_agency_id
+        if referral.kind == Referral.Kind.TRANSFER
+        else referral.to_agency_id
+    )
+    return [
+        user
+        for user in referral.access_users.all()
+        if user.is_active
+        and getattr(user, "membership", None) is not None
+        and user.membership.agency_id == agency
+        and user.membership.agency.is_active
+        and any(role.role in RECEIVING_ROLES for role in user.membership.roles.all())
+    ]
 
 
 def _wanted(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, int]]]:
@@ -55,7 +78,7 @@ def _wanted(case: Case) -> tuple[set[tuple[int, str]], set[tuple[int, int]]]:
             if CaseSection.DOCUMENTS in sections
             else []
         )
-        for user in referral.access_users.all():
+        for user in _entitled(referral):
             case_grants |= {(user.pk, codename) for codename in codenames}
             document_grants |= {(user.pk, document) for document in documents}
     return case_grants, document_grants
@@ -71,12 +94,14 @@ def _permissions(model, codenames) -> dict[str, Permission]:
     }
 
 
-def case_grants_sync(*, case: Case, actor, referral: Referral) -> None:
+def case_grants_sync(*, case: Case, actor, referral: Referral | None) -> None:
     """Make the case's object grants match its referrals; audit each change.
 
-    Runs inside the referral service's transaction, so access changes commit (or not)
-    together with the step that caused them.
+    Runs inside the caller's transaction, so access changes commit (or not) together
+    with the step that caused them. The case row is locked first: two steps on one case
+    run one after the other, each computing from what the other wrote.
     """
+    Case.objects.select_for_update().filter(pk=case.pk).first()
     wanted_cases, wanted_documents = _wanted(case)
     _sync_case_table(case, wanted_cases, actor=actor, referral=referral)
     _sync_document_table(case, wanted_documents, actor=actor, referral=referral)
@@ -123,6 +148,21 @@ def _sync_document_table(case, wanted, *, actor, referral) -> None:
     _audit_changes(case, revoked, AuditEvent.Action.REVOKE, actor=actor, referral=referral)
 
 
+def user_grants_resync(*, user) -> None:
+    """After a change of someone's agency, roles or account: recompute the grants of
+    every case they hold one on, so access they are no longer entitled to ends now."""
+    cases = Case.objects.filter(
+        Q(pk__in=CaseUserObjectPermission.objects.filter(user=user).values("content_object"))
+        | Q(
+            pk__in=CaseDocumentUserObjectPermission.objects.filter(user=user).values(
+                "content_object__case"
+            )
+        )
+    )
+    for case in cases:
+        case_grants_sync(case=case, actor=None, referral=None)
+
+
 def _audit_changes(case, changes, action, *, actor, referral) -> None:
     """One audit row per person: which permissions they gained or lost, and why."""
     by_user: dict[int, list[str]] = {}
@@ -133,7 +173,7 @@ def _audit_changes(case, changes, action, *, actor, referral) -> None:
             actor=actor,
             action=action,
             case=case,
-            obj=referral,
+            obj=referral if referral is not None else case,
             fields=what,
             reason=f"user:{user}",
         )

@@ -277,6 +277,27 @@ class Referral(models.Model):
         membership = membership_of(user)
         return membership is not None and membership.agency_id == self.to_agency_id
 
+    def summary_visible_to(self, user) -> bool:
+        """The sender always reads its summary; the receiving side only while the referral
+        is waiting, or once it accepted it (it worked the case). A referral it declined,
+        let expire, or that was withdrawn before an answer, keeps its summary from it."""
+        if self.is_sender_side(user):
+            return True
+        never_accepted = self.status in (self.Status.DECLINED, self.Status.EXPIRED) or (
+            self.status == self.Status.CANCELLED and self.responded_at is None
+        )
+        return not never_accepted
+
+    def may_end_kept_access(self, user) -> bool:
+        return (
+            self.kind == self.Kind.TRANSFER
+            and self.status == self.Status.COMPLETED
+            and self.sender_keeps_access
+            and self.case.lead_agency_id == self.to_agency_id
+            and self.is_receiver_side(user)
+            and Role.SUPERVISOR in roles_of(user)
+        )
+
     def may_answer(self, user) -> bool:
         """Accept or decline: a supervisor of the receiving agency, or the caseworker it
         is addressed to (or any of its caseworkers when addressed to nobody)."""
@@ -314,6 +335,7 @@ class ReferralEvent(models.Model):
         EXPIRY_WARNING = "peringatan", _("Deadline within 24 hours")
         CONSENT_OVERRIDDEN = "tanpa_persetujuan", _("Sent without consent (supervisor)")
         LEAD_TRANSFERRED = "alih_kelola", _("Case lead transferred")
+        KEPT_ACCESS_ENDED = "akses_diakhiri", _("Read access of the former lead ended")
 
     referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
     action = models.CharField(_("step"), max_length=20, choices=Action.choices)

@@ -11,13 +11,14 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.catalogue import ServiceType
 from agencies.models import Agency, AgencyService, User
 from agencies.notifications import notification_send
 from agencies.roles import Role, has_role, roles_of
 from cases.documents import document_upload, validate_document
 from cases.intake import complaint_receive
 from cases.models import AuditEvent, Case, CaseDocument, Complaint, DocumentKind
-from cases.models.choices import CaseSection, Channel, ClosureReason
+from cases.models.choices import CaseSection, CaseStatus, Channel, ClosureReason
 from cases.services import audit_record
 from referrals.grants import case_grants_sync
 from referrals.models import (
@@ -55,7 +56,7 @@ class Summary:
 # Which shared section each part of the summary belongs to: an unshared part is not sent.
 SUMMARY_SECTIONS = {
     "chronology": {CaseSection.INCIDENT},
-    "services": {CaseSection.PLAN, CaseSection.HEALTH, CaseSection.LEGAL},
+    "services": {CaseSection.PLAN},
     "condition": {CaseSection.ASSESSMENT},
 }
 
@@ -94,10 +95,11 @@ def referral_summary_prefill(*, case: Case, user) -> dict:
     given = ServiceRecord.objects.visible_to(user).filter(
         case=case, status=ServiceRecord.Status.DELIVERED
     )
+    # Only the plan section's services: health and legal ones travel with their sections.
     services = "\n".join(
         f"- {record.get_service_type_display()} ({record.delivered_on:%d-%m-%Y})"
         for record in given
-        if record.delivered_on
+        if record.delivered_on and ServiceType.section_of(record.service_type) == CaseSection.PLAN
     )
     return {
         "summary_chronology": case.chronology,
@@ -202,6 +204,8 @@ def referral_send(*, case: Case, sent_by, request: ReferralRequest) -> Referral:
         Case.objects.editable_by(sent_by).open().filter(pk=case.pk).exists()
     ):
         raise PermissionDenied
+    # One sender at a time per case: the duplicate checks below cannot race.
+    Case.objects.select_for_update().filter(pk=case.pk).first()
     errors = _validate_request(case=case, sent_by=sent_by, request=request)
     if errors:
         raise ValidationError(errors)
@@ -245,12 +249,9 @@ def referral_send(*, case: Case, sent_by, request: ReferralRequest) -> Referral:
     referral.shared_documents.set(request.shared_documents)
     _step(referral, ReferralEvent.Action.SENT, actor=sent_by)
     if overridden:
-        _step(
-            referral,
-            ReferralEvent.Action.CONSENT_OVERRIDDEN,
-            actor=sent_by,
-            note=referral.consent_override_reason,
-        )
+        # The reason stays on the referral (sender side) and in the audit row; the
+        # timeline is read by the receiving agency too.
+        _step(referral, ReferralEvent.Action.CONSENT_OVERRIDDEN, actor=sent_by)
     audit_record(
         actor=sent_by,
         action=AuditEvent.Action.CREATE,
@@ -263,14 +264,27 @@ def referral_send(*, case: Case, sent_by, request: ReferralRequest) -> Referral:
     return referral
 
 
-def _move(referral: Referral, *, allowed_from, to: str, **changes) -> None:
+def _move(referral: Referral, *, allowed_from, to: str, only_if=None, **changes) -> None:
     """Change state with one conditional UPDATE: of two racing answers only one wins."""
-    moved = Referral.objects.filter(pk=referral.pk, status__in=allowed_from).update(
-        status=to, updated_at=timezone.now(), **changes
+    moved = (
+        Referral.objects.filter(pk=referral.pk, status__in=allowed_from)
+        .filter(**(only_if or {}))
+        .update(status=to, updated_at=timezone.now(), **changes)
     )
     if moved != 1:
         raise ValidationError(_("This referral has already been answered or closed."))
     referral.refresh_from_db()
+
+
+def _check_answerable(referral: Referral) -> None:
+    if referral.is_overdue:
+        raise ValidationError(_("The answer deadline has passed; the referral is expiring."))
+    if referral.case.status == CaseStatus.CLOSED:
+        raise ValidationError(
+            _("The case has been closed; the referral can no longer be answered.")
+        )
+    if referral.from_agency_id != referral.case.lead_agency_id:
+        raise ValidationError(_("The case now has another lead agency; ask it to refer again."))
 
 
 def _step(referral: Referral, action: str, *, actor=None, note: str = "") -> None:
@@ -301,20 +315,21 @@ def referral_accept(*, referral: Referral, accepted_by, assignees=()) -> Referra
     """
     if not referral.may_answer(accepted_by):
         raise PermissionDenied
-    if referral.is_overdue:
-        raise ValidationError(_("The answer deadline has passed; the referral is expiring."))
+    _check_answerable(referral)
     people = _receiving_people(referral, assignees or [accepted_by])
     now = timezone.now()
     _move(
         referral,
         allowed_from=[Referral.Status.SENT],
         to=Referral.Status.ACCEPTED,
+        only_if={"respond_by__gte": now},
         responded_at=now,
         responded_by=accepted_by,
     )
     _step(referral, ReferralEvent.Action.ACCEPTED, actor=accepted_by)
     if referral.kind == Referral.Kind.TRANSFER:
-        _transfer_lead(referral, accepted_by=accepted_by, new_lead=people[0])
+        caseworkers = [user for user in people if Role.CASEWORKER in roles_of(user)]
+        _transfer_lead(referral, accepted_by=accepted_by, new_lead=next(iter(caseworkers), None))
     else:
         referral.access_users.set(people)
     case_grants_sync(case=referral.case, actor=accepted_by, referral=referral)
@@ -328,17 +343,18 @@ def referral_accept(*, referral: Referral, accepted_by, assignees=()) -> Referra
 def _transfer_lead(referral: Referral, *, accepted_by, new_lead) -> None:
     case = referral.case
     former = [u for u in (referral.sent_by, case.lead_caseworker) if u is not None]
-    case.lead_agency = referral.to_agency
-    case.lead_caseworker = new_lead if Role.CASEWORKER in roles_of(new_lead) else None
-    case.closure_requested_by = None
-    Case.objects.filter(pk=case.pk).update(
-        lead_agency=case.lead_agency,
-        lead_caseworker=case.lead_caseworker,
+    moved = Case.objects.filter(pk=case.pk, lead_agency=referral.from_agency).update(
+        lead_agency=referral.to_agency,
+        lead_caseworker=new_lead,
         closure_requested_by=None,
         version=F("version") + 1,
         updated_at=timezone.now(),
     )
+    if moved != 1:
+        raise ValidationError(_("The case now has another lead agency; ask it to refer again."))
+    case.refresh_from_db()
     case.team.all().delete()
+    _end_referrals_of_former_lead(case, referral, actor=accepted_by)
     referral.access_users.set(former if referral.sender_keeps_access else [])
     now = timezone.now()
     _move(
@@ -352,17 +368,86 @@ def _transfer_lead(referral: Referral, *, accepted_by, new_lead) -> None:
     _step(referral, ReferralEvent.Action.LEAD_TRANSFERRED, actor=accepted_by)
 
 
+def _end_referrals_of_former_lead(case: Case, transfer: Referral, *, actor) -> None:
+    """The former lead no longer decides who reads the case: its other open referrals
+    end with the transfer (the new lead refers again if it wants)."""
+    reason = str(_("The case lead was transferred to another agency."))
+    others = case.referrals.exclude(pk=transfer.pk).filter(
+        from_agency=transfer.from_agency, status__in=[Referral.Status.SENT, *Referral.ACTIVE_STATES]
+    )
+    for other in others:
+        _move(
+            other,
+            allowed_from=[Referral.Status.SENT, *Referral.ACTIVE_STATES],
+            to=Referral.Status.CANCELLED,
+            ended_at=timezone.now(),
+            cancel_reason=reason,
+        )
+        _finish(other, ReferralEvent.Action.CANCELLED, actor=actor, note=reason)
+        _notify(other, "referral_cancelled", _receivers(other) + list(other.access_users.all()))
+
+
+@transaction.atomic
+def referral_kept_access_end(*, referral: Referral, ended_by) -> Referral:
+    """The new lead ends the read access a former lead kept after a transfer."""
+    if not (
+        referral.kind == Referral.Kind.TRANSFER
+        and referral.status == Referral.Status.COMPLETED
+        and referral.sender_keeps_access
+    ):
+        raise ValidationError(_("No access was kept through this transfer."))
+    if not (
+        referral.case.lead_agency_id == referral.to_agency_id
+        and referral.is_receiver_side(ended_by)
+        and Role.SUPERVISOR in roles_of(ended_by)
+    ):
+        raise PermissionDenied
+    Referral.objects.filter(pk=referral.pk).update(
+        sender_keeps_access=False, updated_at=timezone.now()
+    )
+    referral.refresh_from_db()
+    _step(referral, ReferralEvent.Action.KEPT_ACCESS_ENDED, actor=ended_by)
+    case_grants_sync(case=referral.case, actor=ended_by, referral=referral)
+    return referral
+
+
+@transaction.atomic
+def referrals_end_for_closed_case(*, case: Case, closed_by) -> int:
+    """A closed case shares nothing: its open referrals are cancelled, their access ends."""
+    reason = str(_("The case was closed."))
+    ended = 0
+    for referral in case.referrals.filter(
+        status__in=[Referral.Status.SENT, *Referral.ACTIVE_STATES]
+    ):
+        _move(
+            referral,
+            allowed_from=[Referral.Status.SENT, *Referral.ACTIVE_STATES],
+            to=Referral.Status.CANCELLED,
+            ended_at=timezone.now(),
+            cancel_reason=reason,
+        )
+        _finish(referral, ReferralEvent.Action.CANCELLED, actor=closed_by, note=reason)
+        _notify(
+            referral, "referral_cancelled", _receivers(referral) + list(referral.access_users.all())
+        )
+        ended += 1
+    return ended
+
+
 @transaction.atomic
 def referral_decline(*, referral: Referral, declined_by, reason: str) -> Referral:
     if not referral.may_answer(declined_by):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the referral is declined.")})
+    if referral.is_overdue:
+        raise ValidationError(_("The answer deadline has passed; the referral is expiring."))
     now = timezone.now()
     _move(
         referral,
         allowed_from=[Referral.Status.SENT],
         to=Referral.Status.DECLINED,
+        only_if={"respond_by__gte": now},
         responded_at=now,
         responded_by=declined_by,
         ended_at=now,
@@ -496,8 +581,15 @@ def _senders(referral: Referral) -> list[User]:
 
 
 def _notify(referral: Referral, kind: str, recipients) -> None:
+    """Only to people still at one of the two agencies: someone who left learns nothing."""
+    sides = {referral.from_agency_id, referral.to_agency_id}
+    still_there = set(
+        User.objects.filter(
+            pk__in=[user.pk for user in recipients], membership__agency_id__in=sides
+        ).values_list("pk", flat=True)
+    )
     notification_send(
-        recipients=recipients,
+        recipients=[user for user in recipients if user.pk in still_there],
         kind=kind,
         subject_code=referral.case.code,
         url=referral.get_absolute_url(),

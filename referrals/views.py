@@ -1,9 +1,9 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -109,6 +109,9 @@ def referral_page_context(request, referral: Referral, **forms) -> dict:
         "may_answer": referral.is_pending and referral.may_answer(user),
         "may_work": referral.is_active and referral.may_work(user),
         "may_cancel": (referral.is_pending or referral.is_active) and referral.may_cancel(user),
+        "may_end_kept_access": referral.may_end_kept_access(user),
+        "summary_visible": referral.summary_visible_to(user),
+        "is_sender_side": referral.is_sender_side(user),
         "accept_form": forms.get("accept_form") or AcceptForm(agency=referral.to_agency),
         "decline_form": forms.get("decline_form") or ReasonForm(prefix="decline"),
         "complete_form": forms.get("complete_form") or CompleteForm(),
@@ -205,7 +208,14 @@ def _cancel(request, referral):
     return None
 
 
+def _end_kept_access(request, referral):
+    services.referral_kept_access_end(referral=referral, ended_by=request.user)
+    messages.success(request, _("The former lead agency no longer reads the case."))
+    return
+
+
 ACTIONS = {
+    "akhiri-akses": _end_kept_access,
     "terima": _accept,
     "tolak": _decline,
     "proses": _start,
@@ -221,7 +231,7 @@ def referral_action(request, pk: int, action: str):
     referral = get_visible_or_404(_with_pseudonyms(Referral.objects), request.user, pk=pk)
     handler = ACTIONS.get(action)
     if handler is None:
-        raise PermissionDenied
+        raise Http404
     try:
         invalid_forms = handler(request, referral)
     except ValidationError as error:
@@ -237,8 +247,8 @@ def referral_action(request, pk: int, action: str):
 def referral_letter(request, pk: int):
     """The Surat Rujukan as PDF; the download is audited, the file name says nothing."""
     referral = get_visible_or_404(_with_pseudonyms(Referral.objects), request.user, pk=pk)
-    if not (referral.is_sender_side(request.user) or referral.is_receiver_side(request.user)):
-        raise PermissionDenied
+    if not referral.summary_visible_to(request.user):
+        raise Http404
     with transaction.atomic():
         audit_record(
             actor=request.user,

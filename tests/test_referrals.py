@@ -668,3 +668,124 @@ def test_the_case_page_offers_referring_only_to_those_who_may(client, case, ani,
     assert reverse("referral-new", args=[case.code]) in page
     login(client, dewi)
     assert client.get(reverse("referral-new", args=[case.code])).status_code == 404
+
+
+# --- Access follows the person; nothing leaks around the shared sections --------------------
+
+
+def test_someone_who_moves_agency_loses_the_access_at_once(case, ani, citra, sari, uptd_ppa):
+    from agencies.models import Membership
+
+    referral = send(case, ani, uptd_ppa)
+    services.referral_accept(referral=referral, accepted_by=sari, assignees=[citra])
+    assert Case.objects.visible_to(citra).filter(pk=case.pk).exists()
+    membership = Membership.objects.get(user=citra)
+    membership.agency = Agency.objects.get(nomenclature="DP3AKB")
+    membership.save()
+    citra = type(citra).objects.get(pk=citra.pk)
+    assert not Case.objects.visible_to(citra).filter(pk=case.pk).exists()
+    assert AuditEvent.objects.filter(case=case, action="revoke").exists()
+
+
+def test_a_deactivated_account_loses_the_access(case, ani, citra, sari, uptd_ppa):
+    referral = send(case, ani, uptd_ppa)
+    services.referral_accept(referral=referral, accepted_by=sari, assignees=[citra])
+    citra.is_active = False
+    citra.save()
+    assert not CaseUserObjectPermission.objects.filter(user=citra).exists()
+
+
+def test_deadlines_and_panels_of_a_shared_case_stay_with_the_lead(
+    client, case, ani, citra, sari, uptd_ppa
+):
+    from cases.home import case_panels
+    from cases.models import CaseViolenceForm, Person
+
+    CaseViolenceForm.objects.create(case=case, form="seksual")
+    Case.objects.filter(pk=case.pk).update(
+        reported_at=timezone.now() - datetime.timedelta(days=5), lead_caseworker=None
+    )
+    referral = send(
+        case,
+        Case.objects.get(pk=case.pk).lead_agency.memberships.get(user__username="budi").user,
+        uptd_ppa,
+        shared_sections=["identitas"],
+    )
+    services.referral_accept(referral=referral, accepted_by=sari, assignees=[sari])
+    login(client, sari)
+    html = client.get(reverse("case-detail", args=[case.code])).content.decode()
+    assert "TPKS" not in html
+    assert all(case not in panel for panel in case_panels(sari).values() if isinstance(panel, list))
+    listed = client.get(reverse("case-list"), {"violence": "seksual"})
+    assert case not in listed.context["cases"]
+    assert not Person.objects.visible_to(sari).filter(parties__case=case).exists()
+
+
+def test_the_consent_override_reason_stays_with_the_sender(client, case, budi, sari, uptd_ppa):
+    referral = send(case, budi, uptd_ppa, consent=Consent(override_reason="Wali adalah terlapor"))
+    login(client, sari)
+    assert "Wali adalah terlapor" not in client.get(referral.get_absolute_url()).content.decode()
+    login(client, budi)
+    assert "Wali adalah terlapor" in client.get(referral.get_absolute_url()).content.decode()
+
+
+def test_a_declined_referral_keeps_its_summary_from_the_receiver(client, case, ani, sari, uptd_ppa):
+    referral = send(case, ani, uptd_ppa)
+    services.referral_decline(referral=referral, declined_by=sari, reason="Penuh")
+    login(client, sari)
+    page = client.get(referral.get_absolute_url()).content.decode()
+    assert "Pemeriksaan psikologis" not in page
+    assert client.get(reverse("referral-letter", args=[referral.pk])).status_code == 404
+    login(client, ani)
+    assert "Pemeriksaan psikologis" in client.get(referral.get_absolute_url()).content.decode()
+
+
+def test_closing_the_case_ends_its_referrals(case, ani, budi, citra, sari, uptd_ppa):
+    from cases import workflow
+    from cases.models.choices import ClosureReason
+
+    referral = send(case, ani, uptd_ppa)
+    services.referral_accept(referral=referral, accepted_by=sari, assignees=[citra])
+    waiting = send(case, ani, uptd_ppa, service_type="penjangkauan")
+    workflow.closure_request(case=case, requested_by=ani, reason=ClosureReason.GOALS_MET, note="x")
+    workflow.closure_approve(case=Case.objects.get(pk=case.pk), approved_by=budi)
+    statuses = set(
+        Referral.objects.filter(pk__in=[referral.pk, waiting.pk]).values_list("status", flat=True)
+    )
+    assert statuses == {Referral.Status.CANCELLED}
+    assert not Case.objects.visible_to(citra).filter(pk=case.pk).exists()
+
+
+def test_a_transfer_ends_the_former_leads_other_referrals(case, ani, budi, citra, sari, uptd_ppa):
+    other = send(case, ani, uptd_ppa, service_type="penjangkauan")
+    transfer = send(case, ani, uptd_ppa, kind=Referral.Kind.TRANSFER, sender_keeps_access=True)
+    services.referral_accept(referral=transfer, accepted_by=sari, assignees=[citra, sari])
+    case.refresh_from_db()
+    assert case.lead_caseworker == citra  # the caseworker, whatever the order
+    assert Referral.objects.get(pk=other.pk).status == Referral.Status.CANCELLED
+    # The new lead's supervisor ends the access the former lead kept; nobody else may.
+    assert Case.objects.visible_to(ani).filter(pk=case.pk).exists()
+    with pytest.raises(PermissionDenied):
+        services.referral_kept_access_end(
+            referral=Referral.objects.get(pk=transfer.pk), ended_by=budi
+        )
+    services.referral_kept_access_end(referral=Referral.objects.get(pk=transfer.pk), ended_by=sari)
+    assert not Case.objects.visible_to(ani).filter(pk=case.pk).exists()
+
+
+def test_notifications_skip_people_who_left_the_agency(case, ani, budi, sari, uptd_ppa):
+    from agencies.models import Membership
+
+    referral = send(case, ani, uptd_ppa)
+    Membership.objects.filter(user=ani).update(agency=Agency.objects.get(nomenclature="DP3AKB"))
+    services.referral_decline(
+        referral=Referral.objects.get(pk=referral.pk), declined_by=sari, reason="x"
+    )
+    recipients = {n.recipient for n in Notification.objects.filter(kind="referral_declined")}
+    assert recipients == {budi}
+
+
+def test_an_unknown_action_is_a_404(client, case, ani, uptd_ppa):
+    referral = send(case, ani, uptd_ppa)
+    login(client, ani)
+    assert client.post(reverse("referral-action", args=[referral.pk, "hapus"])).status_code == 404

@@ -66,6 +66,14 @@ class CaseQuerySet(models.QuerySet):
     def open(self):
         return self.exclude(status=CaseStatus.CLOSED)
 
+    def led_by_agency_of(self, user):
+        """Only the cases the user's own agency leads: what deadlines, panels and filters
+        on case details may speak of (a referral shares sections, not the case's state)."""
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()
+        return self.filter(lead_agency_id=membership.agency_id)
+
     def tpks_police_report_overdue(self):
         """Sexual-violence cases past UU TPKS Ps 41's 72 hours without a police report."""
         return self.filter(
@@ -264,6 +272,7 @@ class Case(Incident):
         if CaseSection.INCIDENT not in sections:
             self.chronology = ""
             self.closure_note = ""
+            self.incident_address = ""
             self._redacted = True
         return self
 

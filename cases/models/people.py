@@ -13,10 +13,13 @@ from cases.models.choices import DisabilityType, Education, Sex
 
 class PersonQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """A person is visible through a case the user may see, and only so."""
+        """A person is visible through a case of the user's own agency that the user may
+        see, and only so: a referral shares a case's identity section on that case's page,
+        never the person record for reuse elsewhere."""
         from cases.models.cases import Case
 
-        return self.filter(parties__case__in=Case.objects.visible_to(user)).distinct()
+        own_cases = Case.objects.visible_to(user).led_by_agency_of(user)
+        return self.filter(parties__case__in=own_cases).distinct()
 
     def editable_by(self, user):
         from cases.models.cases import Case
