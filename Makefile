@@ -39,6 +39,8 @@ demo: install translations
 
 run: demo
 	@echo "Sinergi is starting on http://127.0.0.1:8000 (Ctrl+C to stop)."
+	@echo "Periodic tasks (reminders, referral deadlines) run alongside: run_periodic_tasks."
+	$(PY) manage.py run_periodic_tasks > var/periodic.log 2>&1 & trap "kill $$!" EXIT; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 messages: install

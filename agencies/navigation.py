@@ -63,6 +63,18 @@ SECTIONS: tuple[Section, ...] = (
         roles=(Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD),
     ),
     Section(
+        label=_("Meetings"),
+        description=_("Your coordination forums: calendar, meetings, invitations and minutes."),
+        url_name="forum-list",
+        roles=(Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD, Role.COORDINATOR),
+    ),
+    Section(
+        label=_("My action items"),
+        description=_("Follow-ups from meeting minutes assigned to you or your agency."),
+        url_name="my-action-items",
+        roles=(Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD, Role.COORDINATOR),
+    ),
+    Section(
         label=_("Administration"),
         description=_("Agencies, units, users, roles and regions."),
         url_name="admin:index",

@@ -22,6 +22,12 @@ MESSAGES = {
     "referral_cancelled": _("Referral of case %(code)s was cancelled by the sender."),
     "referral_expiring": _("Referral of case %(code)s must be answered within 24 hours."),
     "referral_expired": _("Referral of case %(code)s expired without an answer."),
+    "reminder_meeting_7d": _("Coordination meeting on %(code)s: one week to go."),
+    "reminder_meeting_1d": _("Coordination meeting tomorrow, %(code)s."),
+    "reminder_rsvp": _("Your agency has not answered the invitation to the meeting on %(code)s."),
+    "reminder_minutes": _("The minutes of the meeting on %(code)s are not submitted yet."),
+    "reminder_no_meeting": _("No coordination meeting is scheduled for %(code)s."),
+    "reminder_actions": _("Your agency has %(code)s overdue action items."),
 }
 
 

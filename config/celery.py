@@ -17,6 +17,12 @@ app.conf.beat_schedule = {
         "task": "sinergi.referrals_sweep_deadlines",
         "schedule": 15 * 60,
     },
+    # Meetings from schedules, and every meeting reminder (invitations, RSVP chasers,
+    # minutes, the monthly "no meeting" alert, the weekly action-item digest).
+    "meetings": {
+        "task": "sinergi.meetings_sweep",
+        "schedule": 5 * 60,
+    },
 }
 
 

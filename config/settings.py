@@ -181,6 +181,8 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
 # Without Redis the embedded default runs tasks in-process, right after the call.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+# One queue per deployment (tests give each worker its own, so nothing else takes its work).
+CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_QUEUE", "celery")
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -9,5 +9,6 @@ urlpatterns = [
     path("kasus/", include("cases.urls")),
     path("lapor/", include("cases.public_urls")),
     path("rujukan/", include("referrals.urls")),
+    path("rapat/", include("meetings.urls")),
     path("", include("agencies.urls")),
 ]

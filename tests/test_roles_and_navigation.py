@@ -71,8 +71,19 @@ def test_each_role_is_offered_only_what_it_may_use(eko, ani, rina):
         "case-list",
         "referral-incoming",
         "referral-outgoing",
+        "forum-list",
+        "my-action-items",
     ]
     assert [section.url_name for section in sections_for(rina)] == ["my-complaints"]
+
+
+def test_meetings_are_in_the_menu_of_those_who_meet(fajar, dewi, budi, gita, hadi):
+    for user in (fajar, dewi, budi):
+        names = [section.url_name for section in sections_for(user)]
+        assert names[-2:] == ["forum-list", "my-action-items"]
+    for user in (gita, hadi):
+        names = [section.url_name for section in sections_for(user)]
+        assert "forum-list" not in names and "my-action-items" not in names
 
 
 def test_the_admin_manages_agencies_but_sees_no_other_app(client, eko):

@@ -4,6 +4,7 @@ from django.db import transaction
 
 from agencies.demo import demo_city_seed
 from cases.demo import demo_cases_seed
+from meetings.demo import demo_meetings_seed
 from referrals.demo import demo_referrals_seed
 
 
@@ -17,9 +18,12 @@ class Command(BaseCommand):
             result = demo_city_seed()
             cases_created = demo_cases_seed()
             referrals_created = demo_referrals_seed()
+            meetings_created = demo_meetings_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {result.city}."))
         if cases_created:
             self.stdout.write(f"Created {cases_created} demo cases (fictional children).")
+        if meetings_created:
+            self.stdout.write(f"Created the demo forum with {meetings_created} meetings.")
         if referrals_created:
             self.stdout.write(f"Created {referrals_created} demo referrals, one in each state.")
         self.stdout.write("Demo logins (username / role / agency):")

@@ -1,0 +1,185 @@
+"""Minutes (notulen) and action items: written by the secretary, approved by a
+coordinator, then shared with the member agencies. No child's identity, ever."""
+
+import datetime
+import re
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency, User
+from meetings.models import ActionItem, AgendaItem, Meeting, Minutes
+from meetings.services import require_coordinator, require_secretary
+
+# Identity strings shorter than this are not searched (initials would match everywhere).
+MIN_IDENTITY_LENGTH = 4
+
+
+def _identity_strings(meeting: Meeting) -> dict[str, str]:
+    """Known identity values of the cases on the agenda (and of a conference's case),
+    mapped to the case code they belong to. Read in memory, never stored or logged."""
+    from cases.models import CaseParty
+
+    case_ids = set(meeting.agenda.exclude(case=None).values_list("case_id", flat=True))
+    if meeting.case_id:
+        case_ids.add(meeting.case_id)
+    strings = {}
+    parties = CaseParty.objects.filter(case_id__in=case_ids).select_related("person", "case")
+    for party in parties:
+        person = party.person
+        for value in (person.name, person.nik, person.kk_number, person.phone, person.school):
+            if value and len(value.strip()) >= MIN_IDENTITY_LENGTH:
+                strings[value.strip().lower()] = party.case.code
+    return strings
+
+
+def minutes_identity_warnings(*, meeting: Meeting, texts: list[str]) -> list[str]:
+    """Codes of agenda cases whose known identity appears in the texts."""
+    haystack = re.sub(r"\s+", " ", " ".join(texts).lower())
+    found = {code for value, code in _identity_strings(meeting).items() if value in haystack}
+    return sorted(found)
+
+
+def _all_texts(meeting: Meeting, summary: str, items: dict) -> list[str]:
+    texts = [summary]
+    for discussion, decisions in items.values():
+        texts += [discussion, decisions]
+    texts += list(meeting.action_items.values_list("title", flat=True))
+    return texts
+
+
+@transaction.atomic
+def minutes_save(*, meeting: Meeting, written_by, summary: str, items: dict) -> list[str]:
+    """Save the draft: the summary, and per agenda item id (discussion, decisions).
+
+    Returns the case codes whose identity the text seems to contain (the page warns);
+    such minutes are saved as a draft but cannot be submitted or approved.
+    """
+    require_secretary(meeting, written_by)
+    minutes, _created = Minutes.objects.get_or_create(
+        meeting=meeting, defaults={"written_by": written_by}
+    )
+    if minutes.status == Minutes.Status.APPROVED:
+        raise ValidationError(_("Approved minutes can no longer be changed."))
+    agenda = {item.pk: item for item in meeting.agenda.all()}
+    if set(items) - set(agenda):
+        raise ValidationError(_("Write only about items of this meeting's agenda."))
+    for pk, (discussion, decisions) in items.items():
+        item = agenda[pk]
+        item.discussion, item.decisions = discussion, decisions
+        # One by one: encrypted fields cannot go through bulk_update's CASE expressions.
+        item.save(update_fields=["discussion", "decisions"])
+    minutes.summary = summary
+    minutes.status = Minutes.Status.DRAFT
+    minutes.save(update_fields=["summary", "status"])
+    return minutes_identity_warnings(meeting=meeting, texts=_all_texts(meeting, summary, items))
+
+
+def _stored_texts(meeting: Meeting) -> list[str]:
+    items = {item.pk: (item.discussion, item.decisions) for item in meeting.agenda.all()}
+    summary = Minutes.objects.filter(meeting=meeting).values_list("summary", flat=True).first()
+    return _all_texts(meeting, summary or "", items)
+
+
+def _refuse_identity(meeting: Meeting) -> None:
+    codes = minutes_identity_warnings(meeting=meeting, texts=_stored_texts(meeting))
+    if codes:
+        raise ValidationError(
+            _("The minutes seem to name a child or family of case %(codes)s. Use the case code.")
+            % {"codes": ", ".join(codes)}
+        )
+
+
+@transaction.atomic
+def minutes_submit(*, meeting: Meeting, submitted_by) -> Minutes:
+    require_secretary(meeting, submitted_by)
+    if not Minutes.objects.filter(meeting=meeting).exists():
+        raise ValidationError(_("Write the minutes first."))
+    _refuse_identity(meeting)
+    moved = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.DRAFT).update(
+        status=Minutes.Status.SUBMITTED
+    )
+    if not moved:
+        raise ValidationError(_("These minutes are not a draft."))
+    return Minutes.objects.get(meeting=meeting)
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, approved_by) -> Minutes:
+    """A coordinator approves: the minutes are shared with the member agencies."""
+    require_coordinator(meeting, approved_by)
+    _refuse_identity(meeting)
+    moved = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.SUBMITTED).update(
+        status=Minutes.Status.APPROVED, approved_by=approved_by, approved_at=timezone.now()
+    )
+    if not moved:
+        raise ValidationError(_("Only submitted minutes can be approved."))
+    return Minutes.objects.get(meeting=meeting)
+
+
+def _works_at(user, agency) -> bool:
+    membership = getattr(user, "membership", None)
+    return membership is not None and membership.agency_id == agency.pk
+
+
+@transaction.atomic
+def action_item_add(
+    *,
+    meeting: Meeting,
+    added_by,
+    title: str,
+    agency: Agency,
+    due_on: datetime.date,
+    assignee: User | None = None,
+    agenda_item: AgendaItem | None = None,
+) -> ActionItem:
+    require_secretary(meeting, added_by)
+    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.APPROVED).exists():
+        raise ValidationError(_("Approved minutes can no longer be changed."))
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Say what must be done.")
+    if not meeting.invitations.filter(agency=agency).exists():
+        errors["agency"] = _("Assign an agency invited to the meeting.")
+    if assignee is not None and not _works_at(assignee, agency):
+        errors["assignee"] = _("Choose a person of the responsible agency.")
+    if agenda_item is not None and agenda_item.meeting_id != meeting.pk:
+        errors["agenda_item"] = _("Choose an item of this meeting's agenda.")
+    if due_on < timezone.localdate(meeting.starts_at):
+        errors["due_on"] = _("The due date cannot be before the meeting.")
+    if errors:
+        raise ValidationError(errors)
+    return ActionItem.objects.create(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        title=title.strip(),
+        agency=agency,
+        assignee=assignee,
+        due_on=due_on,
+    )
+
+
+@transaction.atomic
+def action_item_status_set(
+    *, item: ActionItem, changed_by, status: str, reason: str = ""
+) -> ActionItem:
+    """The responsible agency (or the forum's runners) moves an item along; dropping
+    needs a reason."""
+    if not ActionItem.objects.visible_to(changed_by).filter(pk=item.pk).exists():
+        raise PermissionDenied
+    runner = Meeting.objects.editable_by(changed_by).filter(pk=item.meeting_id).exists()
+    membership = getattr(changed_by, "membership", None)
+    responsible = membership is not None and membership.agency_id == item.agency_id
+    if not (runner or responsible):
+        raise PermissionDenied
+    if status not in ActionItem.Status.values:
+        raise ValidationError({"status": _("Choose a status from the list.")})
+    if status == ActionItem.Status.DROPPED and not reason.strip():
+        raise ValidationError({"reason": _("Say why the action item is dropped.")})
+    item.status = status
+    item.drop_reason = reason.strip() if status == ActionItem.Status.DROPPED else ""
+    item.closed_at = None if status in ActionItem.OPEN_STATES else timezone.now()
+    item.save(update_fields=["status", "drop_reason", "closed_at"])
+    return item

@@ -1,0 +1,315 @@
+"""Meeting workflows: occurrences, moves, invitations, attendance, minutes, action items.
+
+Each runs in one transaction and leaves nothing half-written on bad input.
+"""
+
+import datetime
+from collections.abc import Iterable
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import Agency
+from agencies.roles import Role, membership_of, roles_of
+from cases.models import Case
+from meetings.models import (
+    ActionItem,
+    AgendaItem,
+    Forum,
+    Invitation,
+    Meeting,
+    MeetingChange,
+)
+
+# How far ahead a forum's occurrences become meetings (and reach calendars).
+MATERIALIZE_AHEAD = datetime.timedelta(days=62)
+
+
+def require_runner(meeting: Meeting, user) -> None:
+    if not Meeting.objects.editable_by(user).filter(pk=meeting.pk).exists():
+        raise PermissionDenied
+
+
+def require_secretary(meeting: Meeting, user) -> None:
+    forum = meeting.forum
+    if forum is None:
+        if meeting.organised_by_id != user.pk:
+            raise PermissionDenied
+    elif forum.secretary_id != user.pk and not forum.coordinators.filter(pk=user.pk).exists():
+        raise PermissionDenied
+
+
+def require_coordinator(meeting: Meeting, user) -> None:
+    forum = meeting.forum
+    if forum is None:
+        if meeting.organised_by_id != user.pk:
+            raise PermissionDenied
+        return
+    if Role.COORDINATOR not in roles_of(user) or not forum.coordinators.filter(pk=user.pk).exists():
+        raise PermissionDenied
+
+
+# --- Occurrences -----------------------------------------------------------------------------
+
+
+def forum_meetings_materialize(*, forum: Forum, now: datetime.datetime | None = None) -> int:
+    """Turn the forum's coming occurrences into meetings, once each (safe to repeat)."""
+    now = now or timezone.now()
+    created = 0
+    for schedule in forum.schedules.filter(is_active=True):
+        for start in schedule.occurrences(now, now + MATERIALIZE_AHEAD):
+            created += _occurrence_meeting(forum, schedule, start)
+    return created
+
+
+@transaction.atomic
+def _occurrence_meeting(forum, schedule, start) -> int:
+    try:
+        with transaction.atomic():
+            meeting = Meeting.objects.create(
+                forum=forum,
+                kind=Meeting.Kind.SCHEDULED,
+                schedule=schedule,
+                occurrence_start=start,
+                title=forum.name,
+                starts_at=start,
+                ends_at=start + datetime.timedelta(minutes=schedule.duration_minutes),
+                place=forum.default_place,
+            )
+    except IntegrityError:
+        return 0  # already a meeting (perhaps moved since): the occurrence is not repeated
+    _invite_members(meeting)
+    meeting_carry_over(meeting=meeting)
+    return 1
+
+
+def _invite_members(meeting: Meeting) -> None:
+    Invitation.objects.bulk_create(
+        [
+            Invitation(meeting=meeting, agency=agency)
+            for agency in meeting.forum.member_agencies.all()
+        ]
+    )
+
+
+def meeting_carry_over(*, meeting: Meeting) -> int:
+    """Open action items of earlier meetings of the same forum join this agenda, once."""
+    if meeting.forum_id is None:
+        return 0
+    open_items = ActionItem.objects.open().filter(
+        meeting__forum_id=meeting.forum_id, meeting__starts_at__lt=meeting.starts_at
+    )
+    already = set(meeting.agenda.values_list("carried_action_id", flat=True))
+    last = meeting.agenda.count()
+    new = [
+        AgendaItem(
+            meeting=meeting,
+            position=last + index,
+            title=_("Follow-up: %(title)s") % {"title": item.title},
+            carried_action=item,
+        )
+        for index, item in enumerate(open_items.exclude(pk__in=already), start=1)
+    ]
+    AgendaItem.objects.bulk_create(new, ignore_conflicts=True)
+    return len(new)
+
+
+# --- Ad-hoc meetings and case conferences ------------------------------------------------------
+
+
+def agencies_seeing_case(case: Case) -> set[int]:
+    """The lead agency and the agencies an accepted, open referral shares the case with."""
+    from referrals.models import Referral
+
+    shared = Referral.objects.filter(case=case, status__in=Referral.ACTIVE_STATES).values_list(
+        "to_agency_id", flat=True
+    )
+    return {case.lead_agency_id, *shared}
+
+
+def _validate_times(starts_at, ends_at) -> dict[str, str]:
+    errors = {}
+    if starts_at <= timezone.now():
+        errors["starts_at"] = _("A meeting cannot be scheduled in the past.")
+    if ends_at <= starts_at:
+        errors["ends_at"] = _("The meeting must end after it starts.")
+    return errors
+
+
+@transaction.atomic
+def meeting_schedule(
+    *,
+    organised_by,
+    kind: str,
+    title: str,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    agencies: Iterable[Agency],
+    forum: Forum | None = None,
+    case: Case | None = None,
+    place: str = "",
+    online_link: str = "",
+) -> Meeting:
+    """An ad-hoc meeting or a case conference. A conference invites only agencies that
+    can see the case, and only someone who may see the case calls it."""
+    if (
+        forum is not None
+        and not Forum.objects.editable_by(organised_by).filter(pk=forum.pk).exists()
+    ):
+        raise PermissionDenied
+    if forum is None and membership_of(organised_by) is None:
+        raise PermissionDenied
+    agencies = list(agencies)
+    errors = _validate_times(starts_at, ends_at)
+    if not title.strip():
+        errors["title"] = _("Give the meeting a title.")
+    if kind == Meeting.Kind.CASE_CONFERENCE:
+        if case is None or not Case.objects.visible_to(organised_by).filter(pk=case.pk).exists():
+            errors["case"] = _("Choose a case you may see.")
+        elif any(agency.pk not in agencies_seeing_case(case) for agency in agencies):
+            errors["agencies"] = _("Only agencies that can see the case may be invited.")
+    elif case is not None:
+        errors["case"] = _("Only a case conference is about one case.")
+    if not agencies:
+        errors["agencies"] = _("Invite at least one agency.")
+    if errors:
+        raise ValidationError(errors)
+    meeting = Meeting(
+        forum=forum,
+        kind=kind,
+        case=case,
+        title=title.strip(),
+        starts_at=starts_at,
+        ends_at=ends_at,
+        place=place,
+        online_link=online_link,
+        organised_by=organised_by,
+    )
+    meeting.full_clean()
+    meeting.save()
+    Invitation.objects.bulk_create([Invitation(meeting=meeting, agency=a) for a in agencies])
+    if case is not None:
+        AgendaItem.objects.create(meeting=meeting, position=0, title=_("The case"), case=case)
+    meeting_carry_over(meeting=meeting)
+    return meeting
+
+
+@transaction.atomic
+def agenda_item_add(
+    *, meeting: Meeting, added_by, title: str, case: Case | None = None
+) -> AgendaItem:
+    """An agenda item, optionally about a case the person adding it may see (shown to
+    the other invitees by its pseudonym only)."""
+    require_runner(meeting, added_by)
+    errors = {}
+    if not title.strip():
+        errors["title"] = _("Name the agenda item.")
+    if case is not None and not Case.objects.visible_to(added_by).filter(pk=case.pk).exists():
+        errors["case"] = _("Choose a case you may see.")
+    if meeting.status == Meeting.Status.CANCELLED:
+        errors["title"] = _("A cancelled meeting has no agenda.")
+    if errors:
+        raise ValidationError(errors)
+    last = meeting.agenda.order_by("-position").values_list("position", flat=True).first() or 0
+    return AgendaItem.objects.create(
+        meeting=meeting, position=last + 1, title=title.strip(), case=case
+    )
+
+
+@transaction.atomic
+def meeting_move(*, meeting: Meeting, moved_by, starts_at, ends_at, reason: str) -> Meeting:
+    """Move a meeting; the history keeps where it was, calendars get the new time."""
+    require_runner(meeting, moved_by)
+    errors = _validate_times(starts_at, ends_at)
+    if not reason.strip():
+        errors["reason"] = _("Say why the meeting moves.")
+    if meeting.status != Meeting.Status.SCHEDULED:
+        errors["starts_at"] = _("Only a scheduled meeting can be moved.")
+    if errors:
+        raise ValidationError(errors)
+    MeetingChange.objects.create(
+        meeting=meeting,
+        changed_by=moved_by,
+        from_starts_at=meeting.starts_at,
+        to_starts_at=starts_at,
+        reason=reason.strip(),
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=starts_at, ends_at=ends_at, sequence=F("sequence") + 1
+    )
+    meeting.refresh_from_db()
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting, cancelled_by, reason: str) -> Meeting:
+    require_runner(meeting, cancelled_by)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
+    moved = Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.SCHEDULED).update(
+        status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1
+    )
+    if not moved:
+        raise ValidationError(_("Only a scheduled meeting can be cancelled."))
+    MeetingChange.objects.create(
+        meeting=meeting,
+        changed_by=cancelled_by,
+        from_starts_at=meeting.starts_at,
+        reason=reason.strip(),
+    )
+    meeting.refresh_from_db()
+    return meeting
+
+
+# --- Invitations and attendance ------------------------------------------------------------------
+
+
+def invitation_for(meeting: Meeting, user) -> Invitation | None:
+    """The invitation a user answers: their own, or their agency's."""
+    membership = membership_of(user)
+    if membership is None:
+        return None
+    invitations = meeting.invitations.filter(
+        Q(user=user) | Q(agency_id=membership.agency_id, user__isnull=True)
+    )
+    return invitations.order_by(F("user").asc(nulls_last=True)).first()
+
+
+@transaction.atomic
+def invitation_answer(*, meeting: Meeting, user, answer: str) -> Invitation:
+    """RSVP for oneself or one's agency; someone not invited is refused."""
+    invitation = invitation_for(meeting, user)
+    if invitation is None:
+        raise ValidationError(_("You are not invited to this meeting."))
+    if answer not in (Invitation.Rsvp.YES, Invitation.Rsvp.NO, Invitation.Rsvp.MAYBE):
+        raise ValidationError({"answer": _("Choose attend, not attend or maybe.")})
+    if meeting.status != Meeting.Status.SCHEDULED or meeting.starts_at <= timezone.now():
+        raise ValidationError(_("This meeting can no longer be answered."))
+    Invitation.objects.filter(pk=invitation.pk).update(
+        rsvp=answer, responded_at=timezone.now(), responded_by=user
+    )
+    invitation.refresh_from_db()
+    return invitation
+
+
+@transaction.atomic
+def meeting_attendance_record(*, meeting: Meeting, recorded_by, present: Iterable[int]) -> Meeting:
+    """Attendance, taken at the meeting: the meeting is then held."""
+    require_secretary(meeting, recorded_by)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting has no attendance."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Attendance is taken once the meeting has started."))
+    present = set(present)
+    invitations = list(meeting.invitations.all())
+    if present - {invitation.pk for invitation in invitations}:
+        raise ValidationError({"present": _("Mark only invited agencies and people.")})
+    for invitation in invitations:
+        invitation.attended = invitation.pk in present
+    Invitation.objects.bulk_update(invitations, ["attended"])
+    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
+    meeting.refresh_from_db()
+    return meeting

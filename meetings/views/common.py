@@ -1,0 +1,91 @@
+"""What the meeting pages share: who may open them, time zones, released records."""
+
+from functools import wraps
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+
+from agencies.models import Agency
+from agencies.roles import Role, agency_of, has_role
+from cases.models import CaseParty
+from meetings.models import Meeting, Minutes
+
+# The menu offers the meeting pages to these roles (agencies/navigation.py).
+
+
+MENU_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD, Role.COORDINATOR)
+# The pages themselves also admit data officers, who are often a forum's secretary. The
+# community reporter and the system administrator never see meetings, even when their
+# agency is invited.
+MEETING_ROLES = (*MENU_ROLES, Role.DATA_OFFICER)
+
+ZONE_LABELS = dict(Agency.TimeZone.choices)
+UPCOMING_SHOWN = 10
+ATTENDANCE_SHOWN = 12
+
+
+def meeting_roles_required(view):
+    """Signed in, and holding one of ``MEETING_ROLES`` (else 403: a page, not a record)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(request, *args, **kwargs):
+        if not has_role(request.user, *MEETING_ROLES):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapped
+
+
+def child_parties():
+    return CaseParty.objects.filter(part=CaseParty.Part.CHILD).select_related("person")
+
+
+def user_zone_name(user) -> str:
+    agency = agency_of(user)
+    return agency.time_zone if agency else settings.TIME_ZONE
+
+
+def meeting_zone_name(meeting: Meeting, user) -> str:
+    """The forum's time zone; a meeting without a forum is shown in the reader's."""
+    return meeting.forum.time_zone if meeting.forum_id else user_zone_name(user)
+
+
+def passes(check, meeting: Meeting, user) -> bool:
+    """A service's own permission rule, asked as a question (one rule, not a copy)."""
+    try:
+        check(meeting, user)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def released_to(queryset, user):
+    """Action items of approved minutes; before approval only the forum's runners (and a
+    forum-less meeting's organiser) see them. Narrows ``ActionItem.visible_to``."""
+    return queryset.filter(
+        Q(meeting__minutes__status=Minutes.Status.APPROVED)
+        | Q(meeting__forum__coordinators=user)
+        | Q(meeting__forum__secretary=user)
+        | Q(meeting__forum__isnull=True, meeting__organised_by=user)
+    )
+
+
+def add_form_errors(request, form, error: ValidationError, rename=None) -> None:
+    """A service's refusal: field errors on the form, anything else as a message."""
+    rename = rename or {}
+    if form is not None and hasattr(error, "error_dict"):
+        for field, texts in error.message_dict.items():
+            field = rename.get(field, field)
+            if field in form.fields:
+                form.add_error(field, texts)
+            else:
+                messages.error(request, " ".join(texts))
+    else:
+        messages.error(request, " ".join(error.messages))
+
+
+# --- Forums ------------------------------------------------------------------------------------

@@ -1,0 +1,128 @@
+"""Reminders with real Celery workers on the real Redis, against a committed database:
+two sweeps (as from two beats) and two workers deliver each reminder exactly once, and
+a reminder left pending (a worker died before committing) goes out with the next sweep."""
+
+import json
+import subprocess
+import sys
+import time
+import uuid
+
+import pytest
+
+from meetings.tasks import meetings_sweep
+from tests.browser import server_environment
+from tests.processes import BASE_DIR
+
+REPORT = """
+import json
+from agencies.models import Notification
+from meetings.models import Reminder
+print(json.dumps({
+    "reminders": Reminder.objects.count(),
+    "pending": Reminder.objects.filter(status="menunggu").count(),
+    "notices": Notification.objects.filter(key__startswith="reminder:").count(),
+    "kinds": sorted(set(Reminder.objects.values_list("kind", flat=True))),
+}))
+"""
+
+# What a worker that died mid-delivery leaves behind: the claim was rolled back.
+ROLL_BACK_ONE = """
+from agencies.models import Notification
+from meetings.models import Reminder
+reminder = Reminder.objects.order_by("pk").first()
+Notification.objects.filter(key=f"reminder:{reminder.pk}").delete()
+Reminder.objects.filter(pk=reminder.pk).update(status="menunggu", sent_at=None)
+"""
+
+
+def _manage(env, *args) -> str:
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def _report(env) -> dict:
+    return json.loads(_manage(env, "shell", "-c", REPORT).strip().splitlines()[-1])
+
+
+@pytest.fixture
+def demo_env(tmp_path, redis_url):
+    env = {
+        **server_environment(tmp_path),
+        "REDIS_URL": redis_url,
+        "CELERY_QUEUE": f"sinergi-reminders-{uuid.uuid4().hex[:8]}",
+    }
+    _manage(env, "migrate", "--noinput")
+    _manage(env, "seed_demo")
+    return env
+
+
+@pytest.fixture
+def two_workers(demo_env):
+    processes = []
+    for number in range(2):
+        log = open(f"{demo_env['SINERGI_VAR_DIR']}/worker-{number}.log", "w")  # noqa: SIM115
+        processes.append(
+            (
+                subprocess.Popen(
+                    [
+                        sys.executable,
+                        "-m",
+                        "celery",
+                        "-A",
+                        "config",
+                        "worker",
+                        "--pool=solo",
+                        "-n",
+                        f"reminders-{number}@%h",
+                        "-Q",
+                        demo_env["CELERY_QUEUE"],
+                    ],
+                    cwd=BASE_DIR,
+                    env=demo_env,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                ),
+                log,
+            )
+        )
+    yield demo_env["CELERY_QUEUE"]
+    for process, log in processes:
+        process.terminate()
+        process.wait(timeout=30)
+        log.close()
+
+
+def _until_delivered(env, timeout=90) -> dict:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        report = _report(env)
+        if report["reminders"] and report["pending"] == 0:
+            return report
+        time.sleep(1)
+    raise AssertionError(f"reminders still pending: {_report(env)}")
+
+
+@pytest.mark.services
+def test_two_beats_and_two_workers_send_each_reminder_once(demo_env, two_workers):
+    first = meetings_sweep.apply_async(queue=two_workers)
+    second = meetings_sweep.apply_async(queue=two_workers)
+    first.get(timeout=120), second.get(timeout=120)
+    report = _until_delivered(demo_env)
+    # The demo month has no meeting and an action item is overdue.
+    assert {"tanpa_rapat", "tindak_lanjut"} <= set(report["kinds"])
+    assert report["notices"] == report["reminders"]
+
+    _manage(demo_env, "shell", "-c", ROLL_BACK_ONE)
+    meetings_sweep.apply_async(queue=two_workers).get(timeout=120)
+    after = _until_delivered(demo_env)
+    assert after["reminders"] == report["reminders"]
+    assert after["notices"] == report["notices"]

@@ -1,0 +1,423 @@
+"""Forums, schedules, meetings, minutes and reminders (services; the pages have their own
+module). Cast: fajar coordinates the forum, gita is its secretary; Dinas Sosial and UPTD PPA
+are members; the police unit is not."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from agencies.models import Agency, Notification
+from cases.models import CaseParty, Person
+from cases.services import case_open
+from meetings import notulen, services
+from meetings.models import (
+    ActionItem,
+    Forum,
+    Invitation,
+    Meeting,
+    Reminder,
+    Schedule,
+    ScheduleException,
+)
+from meetings.reminders import reminders_sweep
+
+pytestmark = pytest.mark.django_db
+
+WITA = ZoneInfo("Asia/Makassar")
+WIB = ZoneInfo("Asia/Jakarta")
+
+
+def at(*args, zone=WITA) -> datetime.datetime:
+    return datetime.datetime(*args, tzinfo=zone)
+
+
+@pytest.fixture
+def forum(dinsos, uptd_ppa, fajar, gita):
+    forum = Forum.objects.create(
+        name="Forum PPA Kota Balikpapan",
+        regency=dinsos.regency,
+        time_zone="Asia/Makassar",
+        secretary=gita,
+        default_place="Ruang rapat DP3AKB",
+    )
+    dp3akb = Agency.objects.get(nomenclature="DP3AKB")
+    forum.member_agencies.set([dinsos, uptd_ppa, dp3akb])
+    forum.coordinators.set([fajar])
+    return forum
+
+
+def monthly(forum, rule="FREQ=MONTHLY;BYDAY=2TU", first=datetime.date(2026, 1, 13)):
+    return Schedule.objects.create(
+        forum=forum, rule=rule, first_date=first, start_time=datetime.time(9, 0)
+    )
+
+
+def future_meeting(the_forum, organiser, days=10, **changes) -> Meeting:
+    start = timezone.now() + datetime.timedelta(days=days)
+    values = {
+        "organised_by": organiser,
+        "kind": Meeting.Kind.AD_HOC,
+        "title": "Rapat koordinasi",
+        "starts_at": start,
+        "ends_at": start + datetime.timedelta(hours=2),
+        "agencies": list(the_forum.member_agencies.all()),
+        "forum": the_forum,
+    }
+    values.update(changes)
+    return services.meeting_schedule(**values)
+
+
+# --- Recurrence ------------------------------------------------------------------------------
+
+
+def test_every_second_tuesday_at_nine_wita(forum):
+    schedule = monthly(forum)
+    found = schedule.occurrences(at(2026, 12, 1), at(2027, 2, 1))
+    assert found == [at(2026, 12, 8, 9), at(2027, 1, 12, 9)]
+    assert found[0].astimezone(datetime.UTC).hour == 1  # 09:00 WITA is 01:00 UTC
+
+
+def test_the_same_rule_in_wib_is_an_hour_later_in_utc(forum):
+    forum.time_zone = "Asia/Jakarta"
+    forum.save()
+    found = monthly(forum).occurrences(at(2026, 12, 1), at(2027, 1, 1))
+    assert found == [at(2026, 12, 8, 9, zone=WIB)]
+    assert found[0].astimezone(datetime.UTC).hour == 2
+
+
+def test_month_ends_follow_rfc_5545(forum):
+    last_day = monthly(forum, "FREQ=MONTHLY;BYMONTHDAY=-1", datetime.date(2027, 1, 31))
+    assert [d.date() for d in last_day.occurrences(at(2027, 1, 1), at(2027, 4, 1))] == [
+        datetime.date(2027, 1, 31),
+        datetime.date(2027, 2, 28),
+        datetime.date(2027, 3, 31),
+    ]
+    the_31st = monthly(forum, "FREQ=MONTHLY;BYMONTHDAY=31", datetime.date(2027, 1, 31))
+    assert len(the_31st.occurrences(at(2027, 1, 1), at(2027, 5, 1))) == 2  # Jan, Mar
+
+
+def test_a_semi_annual_rakor(forum):
+    rakor = monthly(forum, "FREQ=MONTHLY;INTERVAL=6", datetime.date(2026, 3, 10))
+    found = rakor.occurrences(at(2026, 1, 1), at(2028, 1, 1))
+    assert [d.date() for d in found] == [
+        datetime.date(2026, 3, 10),
+        datetime.date(2026, 9, 10),
+        datetime.date(2027, 3, 10),
+        datetime.date(2027, 9, 10),
+    ]
+
+
+def test_holidays_and_cancellations_are_skipped(forum):
+    schedule = monthly(forum)
+    ScheduleException.objects.create(
+        schedule=schedule, date=datetime.date(2026, 12, 8), kind="libur"
+    )
+    assert schedule.occurrences(at(2026, 12, 1), at(2027, 1, 1)) == []
+
+
+def test_a_bad_rule_is_refused(forum):
+    schedule = Schedule(
+        forum=forum,
+        rule="FREQ=SOMETIMES",
+        first_date=datetime.date(2026, 1, 1),
+        start_time=datetime.time(9),
+    )
+    with pytest.raises(ValidationError) as error:
+        schedule.full_clean()
+    assert "rule" in error.value.message_dict
+
+
+def test_occurrences_become_meetings_once_and_a_moved_one_stays_moved(forum, fajar):
+    monthly(forum, "FREQ=WEEKLY", timezone.localdate() + datetime.timedelta(days=3))
+    first = services.forum_meetings_materialize(forum=forum)
+    assert first >= 8
+    assert services.forum_meetings_materialize(forum=forum) == 0
+    meeting = forum.meetings.order_by("starts_at").first()
+    assert meeting.invitations.count() == 3
+    new_start = meeting.starts_at + datetime.timedelta(hours=3)
+    services.meeting_move(
+        meeting=meeting,
+        moved_by=fajar,
+        starts_at=new_start,
+        ends_at=new_start + datetime.timedelta(hours=2),
+        reason="Bentrok dengan acara wali kota",
+    )
+    assert services.forum_meetings_materialize(forum=forum) == 0
+    meeting.refresh_from_db()
+    assert meeting.starts_at == new_start and meeting.sequence == 1
+    assert meeting.changes.get().from_starts_at == meeting.occurrence_start
+
+
+# --- Meetings ------------------------------------------------------------------------------------
+
+
+def test_bad_times_are_refused_with_nothing_written(forum, fajar):
+    past = timezone.now() - datetime.timedelta(hours=1)
+    with pytest.raises(ValidationError) as error:
+        future_meeting(forum, fajar, starts_at=past, ends_at=past - datetime.timedelta(hours=1))
+    assert {"starts_at", "ends_at"} <= set(error.value.message_dict)
+    assert not Meeting.objects.exists()
+
+
+def test_only_coordinators_schedule_a_forums_meeting(forum, ani, gita):
+    for outsider in (ani, gita):
+        with pytest.raises(PermissionDenied):
+            future_meeting(forum, outsider, organised_by=outsider)
+
+
+def test_a_case_conference_invites_only_agencies_that_see_the_case(forum, dinsos, hadi, budi):
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="tinggi")
+    police = Agency.objects.get(nomenclature="Unit PPA Polresta")
+    with pytest.raises(ValidationError) as error:
+        future_meeting(
+            forum,
+            budi,
+            forum=None,
+            organised_by=budi,
+            kind=Meeting.Kind.CASE_CONFERENCE,
+            case=case,
+            agencies=[dinsos, police],
+        )
+    assert "agencies" in error.value.message_dict
+    meeting = future_meeting(
+        forum,
+        budi,
+        forum=None,
+        organised_by=budi,
+        kind=Meeting.Kind.CASE_CONFERENCE,
+        case=case,
+        agencies=[dinsos],
+    )
+    assert meeting.case == case
+
+
+def test_agenda_items_are_added_by_runners_about_cases_they_may_see(
+    forum, fajar, dinsos, hadi, budi
+):
+    meeting = future_meeting(forum, fajar)
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="tinggi")
+    with pytest.raises(ValidationError) as error:
+        services.agenda_item_add(meeting=meeting, added_by=fajar, title="Kasus", case=case)
+    assert "case" in error.value.message_dict
+    with pytest.raises(PermissionDenied):
+        services.agenda_item_add(meeting=meeting, added_by=budi, title="Kasus", case=case)
+    item = services.agenda_item_add(meeting=meeting, added_by=fajar, title="Data triwulan")
+    assert item.position == 1
+
+
+def test_someone_who_cannot_see_the_case_cannot_call_a_conference(forum, dinsos, hadi, citra):
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="tinggi")
+    with pytest.raises(ValidationError) as error:
+        future_meeting(
+            forum,
+            citra,
+            forum=None,
+            organised_by=citra,
+            kind=Meeting.Kind.CASE_CONFERENCE,
+            case=case,
+            agencies=[dinsos],
+        )
+    assert "case" in error.value.message_dict
+
+
+def test_rsvp_by_an_invitee_and_not_by_anyone_else(forum, fajar, budi):
+    meeting = future_meeting(
+        forum, fajar, agencies=[forum.member_agencies.get(nomenclature="Dinsos")]
+    )
+    invitation = services.invitation_answer(meeting=meeting, user=budi, answer="hadir")
+    assert invitation.rsvp == Invitation.Rsvp.YES and invitation.responded_by == budi
+    sari = type(budi).objects.get(username="sari")
+    with pytest.raises(ValidationError):
+        services.invitation_answer(meeting=meeting, user=sari, answer="hadir")
+    with pytest.raises(ValidationError):
+        services.invitation_answer(meeting=meeting, user=budi, answer="entahlah")
+
+
+def test_a_non_member_agency_sees_neither_the_forum_nor_its_meetings(forum, fajar):
+    meeting = future_meeting(forum, fajar)
+    police = Agency.objects.get(nomenclature="Unit PPA Polresta")
+    from tests.factories import member_of
+
+    officer = member_of(police, "caseworker")
+    assert not Forum.objects.visible_to(officer).exists()
+    assert not Meeting.objects.visible_to(officer).filter(pk=meeting.pk).exists()
+
+
+def held_meeting(forum, fajar) -> Meeting:
+    meeting = future_meeting(forum, fajar)
+    past = timezone.now() - datetime.timedelta(days=4)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        starts_at=past, ends_at=past + datetime.timedelta(hours=2)
+    )
+    meeting.refresh_from_db()
+    return meeting
+
+
+def test_attendance_is_taken_by_the_secretary_and_the_meeting_is_held(forum, fajar, gita, ani):
+    meeting = held_meeting(forum, fajar)
+    present = [meeting.invitations.first().pk]
+    with pytest.raises(PermissionDenied):
+        services.meeting_attendance_record(meeting=meeting, recorded_by=ani, present=present)
+    services.meeting_attendance_record(meeting=meeting, recorded_by=gita, present=present)
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.HELD
+    assert meeting.invitations.filter(attended=True).count() == 1
+
+
+# --- Minutes and action items -------------------------------------------------------------------
+
+
+def test_minutes_naming_a_child_are_flagged_and_cannot_be_approved(
+    forum, fajar, gita, dinsos, hadi
+):
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="sedang")
+    child = Person.objects.create(name="Anak Notulen Rahasia", sex="P")
+    CaseParty.objects.create(case=case, person=child, part=CaseParty.Part.CHILD)
+    meeting = held_meeting(forum, fajar)
+    item = meeting.agenda.create(title="Kasus", case=case)
+    warnings = notulen.minutes_save(
+        meeting=meeting,
+        written_by=gita,
+        summary="Dibahas kondisi anak notulen rahasia di sekolah.",
+        items={item.pk: ("Diskusi", "Keputusan")},
+    )
+    assert warnings == [case.code]
+    with pytest.raises(ValidationError):
+        notulen.minutes_submit(meeting=meeting, submitted_by=gita)
+    assert (
+        notulen.minutes_save(
+            meeting=meeting, written_by=gita, summary=f"Dibahas kasus {case.code}.", items={}
+        )
+        == []
+    )
+    notulen.minutes_submit(meeting=meeting, submitted_by=gita)
+    with pytest.raises(PermissionDenied):
+        notulen.minutes_approve(meeting=meeting, approved_by=gita)
+    assert notulen.minutes_approve(meeting=meeting, approved_by=fajar).status == "disetujui"
+
+
+def test_action_items_are_shared_after_approval_and_carry_over(forum, fajar, gita, ani, dinsos):
+    meeting = held_meeting(forum, fajar)
+    action = notulen.action_item_add(
+        meeting=meeting,
+        added_by=gita,
+        title="Dinsos menyiapkan data rumah aman",
+        agency=dinsos,
+        due_on=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    citra = type(ani).objects.get(username="citra")
+    # Draft minutes: nobody but the runners sees the item, not even its own agency.
+    assert not ActionItem.objects.visible_to(citra).exists()
+    assert not ActionItem.objects.visible_to(ani).exists()
+    assert ActionItem.objects.visible_to(gita).filter(pk=action.pk).exists()
+    notulen.minutes_save(meeting=meeting, written_by=gita, summary="Ringkas", items={})
+    notulen.minutes_submit(meeting=meeting, submitted_by=gita)
+    notulen.minutes_approve(meeting=meeting, approved_by=fajar)
+    assert ActionItem.objects.visible_to(citra).filter(pk=action.pk).exists()
+
+    following = future_meeting(forum, fajar)
+    assert following.agenda.filter(carried_action=action).count() == 1
+    assert services.meeting_carry_over(meeting=following) == 0
+    with pytest.raises(ValidationError):
+        notulen.action_item_status_set(item=action, changed_by=ani, status="dibatalkan")
+    notulen.action_item_status_set(item=action, changed_by=ani, status="selesai")
+    assert future_meeting(forum, fajar, days=20).agenda.count() == 0
+
+
+# --- Reminders ------------------------------------------------------------------------------------
+
+
+def test_reminders_go_once_whatever_how_often_the_sweep_runs(forum, fajar, budi):
+    meeting = future_meeting(forum, fajar, days=6)  # inside the 7-day window
+    reminders_sweep()
+    reminders_sweep()
+    from meetings.reminders import reminder_send
+
+    for reminder in Reminder.objects.all():
+        reminder_send(reminder_id=reminder.pk)
+        assert reminder_send(reminder_id=reminder.pk) is False
+    week = Notification.objects.filter(kind="reminder_meeting_7d", recipient=budi)
+    assert week.count() == 1
+    assert Reminder.objects.filter(kind="undangan_7h", object_id=str(meeting.pk)).count() >= 3
+    assert not Notification.objects.filter(kind="reminder_meeting_1d").exists()
+
+
+def test_the_rsvp_chaser_skips_those_who_answered(forum, fajar, budi, sari):
+    meeting = future_meeting(forum, fajar, days=2)
+    services.invitation_answer(meeting=meeting, user=budi, answer="hadir")
+    reminders_sweep()
+    chased = {r.recipient.username for r in Reminder.objects.filter(kind="konfirmasi")}
+    assert "sari" in chased and "budi" not in chased
+
+
+def test_minutes_three_days_late_remind_the_secretary(forum, fajar, gita):
+    held_meeting(forum, fajar)
+    reminders_sweep()
+    assert Reminder.objects.filter(kind="notulen", recipient=gita).count() == 1
+
+
+def test_a_month_without_a_meeting_alerts_the_coordinators_on_the_5th(forum, fajar):
+    reminders_sweep(now=at(2026, 12, 4, 12))
+    assert not Reminder.objects.filter(kind="tanpa_rapat").exists()
+    reminders_sweep(now=at(2026, 12, 5, 9))
+    reminders_sweep(now=at(2026, 12, 9, 9))
+    alert = Reminder.objects.get(kind="tanpa_rapat")
+    assert alert.recipient == fajar and alert.code == "12-2026"
+
+
+def test_overdue_action_items_make_a_weekly_digest(forum, fajar, gita, dinsos, budi):
+    meeting = held_meeting(forum, fajar)
+    action = notulen.action_item_add(
+        meeting=meeting,
+        added_by=gita,
+        title="Data",
+        agency=dinsos,
+        due_on=timezone.localdate(meeting.starts_at),
+    )
+    ActionItem.objects.filter(pk=action.pk).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=2)
+    )
+    reminders_sweep()
+    assert not Reminder.objects.filter(kind="tindak_lanjut").exists()  # minutes not approved
+    notulen.minutes_save(meeting=meeting, written_by=gita, summary="Ringkas", items={})
+    notulen.minutes_submit(meeting=meeting, submitted_by=gita)
+    notulen.minutes_approve(meeting=meeting, approved_by=fajar)
+    reminders_sweep()
+    reminders_sweep()
+    digest = Reminder.objects.filter(kind="tindak_lanjut", recipient=budi)
+    assert digest.count() == 1 and digest.get().code == "1"
+
+
+def test_reminder_texts_carry_no_case_content(forum, fajar, dinsos, hadi, budi):
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="tinggi")
+    future_meeting(
+        forum,
+        budi,
+        forum=None,
+        organised_by=budi,
+        kind=Meeting.Kind.CASE_CONFERENCE,
+        case=case,
+        agencies=[dinsos],
+        title="Konferensi kasus",
+        days=1,
+    )
+    reminders_sweep()
+    codes = set(Reminder.objects.values_list("code", flat=True))
+    assert all(case.code not in code for code in codes)
+
+
+def test_the_embedded_default_runs_every_periodic_task(forum):
+    import io
+
+    from django.core.management import call_command
+
+    from config.celery import app
+
+    monthly(forum, "FREQ=WEEKLY", timezone.localdate() + datetime.timedelta(days=2))
+    out = io.StringIO()
+    call_command("run_periodic_tasks", "--once", stdout=out)
+    assert all(name in out.getvalue() for name in app.conf.beat_schedule)
+    assert forum.meetings.exists()  # the sweep made the coming occurrences into meetings
