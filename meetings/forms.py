@@ -57,6 +57,12 @@ class MeetingForm(forms.Form):
         widget=forms.CheckboxSelectMultiple(attrs=_CHECK),
         required=False,  # "invite at least one agency" comes from the service, in its words
     )
+    people = forms.ModelMultipleChoiceField(
+        label=_("Also invite by name (optional)"),
+        queryset=User.objects.none(),
+        widget=forms.CheckboxSelectMultiple(attrs=_CHECK),
+        required=False,
+    )
     case_code = forms.CharField(
         label=_("Case code (case conference only)"), max_length=40, required=False
     )
@@ -67,6 +73,19 @@ class MeetingForm(forms.Form):
         self.forum = forum
         self.fields["agencies"].queryset = agencies
         self.fields["agencies"].label_from_instance = _agency_label
+        self.fields["people"].queryset = (
+            User.objects.filter(
+                is_active=True,
+                membership__agency__in=agencies,
+                membership__roles__role__in=_STAFF_ROLES,
+            )
+            .select_related("membership__agency")
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["people"].label_from_instance = lambda person: (
+            f"{person.full_name} · {_agency_label(person.membership.agency)}"
+        )
 
     def clean_case_code(self):
         """The case is looked up only among those the user may see; an unknown code and

@@ -139,6 +139,11 @@ def _validate_times(starts_at, ends_at) -> dict[str, str]:
     return errors
 
 
+def _agency_id_of(user) -> int | None:
+    membership = membership_of(user)
+    return membership.agency_id if membership else None
+
+
 @transaction.atomic
 def meeting_schedule(
     *,
@@ -152,6 +157,7 @@ def meeting_schedule(
     case: Case | None = None,
     place: str = "",
     online_link: str = "",
+    people: Iterable = (),
 ) -> Meeting:
     """An ad-hoc meeting or a case conference. A conference invites only agencies that
     can see the case, and only someone who may see the case calls it."""
@@ -175,6 +181,10 @@ def meeting_schedule(
         errors["case"] = _("Only a case conference is about one case.")
     if not agencies:
         errors["agencies"] = _("Invite at least one agency.")
+    people = list(people)
+    invited_ids = {agency.pk for agency in agencies}
+    if any(_agency_id_of(person) not in invited_ids for person in people):
+        errors["people"] = _("Invite people of the invited agencies only.")
     if errors:
         raise ValidationError(errors)
     meeting = Meeting(
@@ -190,7 +200,10 @@ def meeting_schedule(
     )
     meeting.full_clean()
     meeting.save()
-    Invitation.objects.bulk_create([Invitation(meeting=meeting, agency=a) for a in agencies])
+    Invitation.objects.bulk_create(
+        [Invitation(meeting=meeting, agency=a) for a in agencies]
+        + [Invitation(meeting=meeting, agency_id=_agency_id_of(p), user=p) for p in people]
+    )
     if case is not None:
         AgendaItem.objects.create(meeting=meeting, position=0, title=_("The case"), case=case)
     meeting_carry_over(meeting=meeting)

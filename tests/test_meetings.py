@@ -421,3 +421,20 @@ def test_the_embedded_default_runs_every_periodic_task(forum):
     call_command("run_periodic_tasks", "--once", stdout=out)
     assert all(name in out.getvalue() for name in app.conf.beat_schedule)
     assert forum.meetings.exists()  # the sweep made the coming occurrences into meetings
+
+
+def test_people_are_invited_by_name_only_from_invited_agencies(forum, fajar, dinsos, budi):
+    sari = type(budi).objects.get(username="sari")
+    with pytest.raises(ValidationError) as error:
+        future_meeting(forum, fajar, agencies=[dinsos], people=[sari])
+    assert "people" in error.value.message_dict
+    meeting = future_meeting(forum, fajar, agencies=[dinsos], people=[budi])
+    personal = meeting.invitations.get(user=budi)
+    assert personal.agency == dinsos
+    assert services.invitation_for(meeting, budi) == personal  # budi answers for himself
+
+
+def test_the_admin_sets_up_forums_and_schedules(client, eko, forum):
+    client.force_login(eko)
+    assert client.get(f"/admin/meetings/forum/{forum.pk}/change/").status_code == 200
+    assert client.get("/admin/meetings/schedule/add/").status_code == 200

@@ -223,6 +223,7 @@ def meeting_new(request):
                         case=data["case_code"],
                         place=data["place"],
                         online_link=data["online_link"],
+                        people=data["people"],
                     )
                 except ValidationError as error:
                     add_form_errors(request, form, error, rename={"case": "case_code"})
