@@ -6,14 +6,13 @@ from django.db.models import Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from agencies.roles import Role, agency_of, has_role, roles_of
+from agencies.roles import Role, agency_of, roles_of
 from agencies.views.mixins import RoleRequiredMixin
 from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
-from cases.intake_forms import filled
 from cases.models import AuditEvent, Case, CaseParty
-from cases.models.complaints import TRIAGE_ROLES
 from cases.services import audit_record
 from cases.views.complaints import IntakeView
 from referrals import services
@@ -270,25 +269,17 @@ class PaperReferralView(IntakeView):
     def forms(self, data=None):
         return {"letter": PaperReferralForm(data, prefix="letter"), **super().forms(data)}
 
-    def post(self, request):
-        forms = self.forms(request.POST)
-        if not all(form.is_valid() for form in forms.values()):
-            return render(request, self.template_name, forms, status=400)
+    success_message = _lazy("The referral letter is recorded as a complaint.")
+
+    def receive(self, request, forms):
         try:
             letter = services.paper_referral_receive(
                 received_by=request.user,
                 letter=forms["letter"].save(commit=False),
                 complaint=forms["form"].save(commit=False),
-                children=filled(forms["children"]),
-                perpetrators=filled(forms["perpetrators"]),
-                reporter=forms["reporter"].cleaned_data
-                if forms["reporter"].has_changed()
-                else None,
+                **self.parties(forms),
             )
         except ValidationError as error:
             _add_errors(forms["letter"], error)
-            return render(request, self.template_name, forms, status=400)
-        messages.success(request, _("The referral letter is recorded as a complaint."))
-        if has_role(request.user, *TRIAGE_ROLES):
-            return redirect("complaint-triage", pk=letter.complaint_id)
-        return redirect("home")
+            raise
+        return letter.complaint

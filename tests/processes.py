@@ -59,7 +59,7 @@ def run_manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
         env=env,
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=300,
     )
 
 
@@ -72,3 +72,28 @@ def settings_values(names: list[str], env: dict[str, str]) -> dict:
     result = run_python(code, env)
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def manage_output(env: dict[str, str], *args: str) -> str:
+    """Run a management command in a separate process; fail the test on an error."""
+    result = run_manage(*args, env=env)
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def start_worker(env: dict[str, str], queue: str, log_path, name: str = "") -> subprocess.Popen:
+    """A solo Celery worker on ``queue``, logging to ``log_path`` (an unread pipe would
+    fill up and stall it). Stop it with ``stop_worker``."""
+    log = open(log_path, "w")  # noqa: SIM115 (closed by stop_worker)
+    command = [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue]
+    if name:
+        command += ["-n", name]
+    process = subprocess.Popen(command, cwd=BASE_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process.log = log
+    return process
+
+
+def stop_worker(process: subprocess.Popen) -> None:
+    process.terminate()
+    process.wait(timeout=30)
+    process.log.close()

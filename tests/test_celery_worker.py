@@ -1,43 +1,22 @@
 """A real Celery worker on the real Redis runs Sinergi's tasks."""
 
 import os
-import subprocess
-import sys
 import uuid
 
 import pytest
 from django.conf import settings
 
 from config.celery import app, ping
-from tests.processes import BASE_DIR
+from tests.processes import start_worker, stop_worker
 
 
 @pytest.fixture
-def worker(redis_url):
+def worker(redis_url, tmp_path):
     """A solo worker on a queue of its own, so no other worker can take the task."""
     queue = f"sinergi-test-{uuid.uuid4().hex[:8]}"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "-Q",
-            queue,
-            "--loglevel=WARNING",
-        ],
-        cwd=BASE_DIR,
-        env={**os.environ, "REDIS_URL": redis_url},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    process = start_worker({**os.environ, "REDIS_URL": redis_url}, queue, tmp_path / "worker.log")
     yield queue
-    process.terminate()
-    process.wait(timeout=30)
+    stop_worker(process)
 
 
 @pytest.mark.services

@@ -3,8 +3,6 @@ two sweeps (as from two beats) and two workers deliver each reminder exactly onc
 a reminder left pending (a worker died before committing) goes out with the next sweep."""
 
 import json
-import subprocess
-import sys
 import time
 import uuid
 
@@ -12,7 +10,7 @@ import pytest
 
 from meetings.tasks import meetings_sweep
 from tests.browser import server_environment
-from tests.processes import BASE_DIR
+from tests.processes import manage_output, start_worker, stop_worker
 
 REPORT = """
 import json
@@ -36,21 +34,8 @@ Reminder.objects.filter(pk=reminder.pk).update(status="menunggu", sent_at=None)
 """
 
 
-def _manage(env, *args) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 def _report(env) -> dict:
-    return json.loads(_manage(env, "shell", "-c", REPORT).strip().splitlines()[-1])
+    return json.loads(manage_output(env, "shell", "-c", REPORT).strip().splitlines()[-1])
 
 
 @pytest.fixture
@@ -60,45 +45,21 @@ def demo_env(tmp_path, redis_url):
         "REDIS_URL": redis_url,
         "CELERY_QUEUE": f"sinergi-reminders-{uuid.uuid4().hex[:8]}",
     }
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "seed_demo")
+    manage_output(env, "migrate", "--noinput")
+    manage_output(env, "seed_demo")
     return env
 
 
 @pytest.fixture
 def two_workers(demo_env):
-    processes = []
-    for number in range(2):
-        log = open(f"{demo_env['SINERGI_VAR_DIR']}/worker-{number}.log", "w")  # noqa: SIM115
-        processes.append(
-            (
-                subprocess.Popen(
-                    [
-                        sys.executable,
-                        "-m",
-                        "celery",
-                        "-A",
-                        "config",
-                        "worker",
-                        "--pool=solo",
-                        "-n",
-                        f"reminders-{number}@%h",
-                        "-Q",
-                        demo_env["CELERY_QUEUE"],
-                    ],
-                    cwd=BASE_DIR,
-                    env=demo_env,
-                    stdout=log,
-                    stderr=subprocess.STDOUT,
-                ),
-                log,
-            )
-        )
-    yield demo_env["CELERY_QUEUE"]
-    for process, log in processes:
-        process.terminate()
-        process.wait(timeout=30)
-        log.close()
+    queue, var = demo_env["CELERY_QUEUE"], demo_env["SINERGI_VAR_DIR"]
+    workers = [
+        start_worker(demo_env, queue, f"{var}/worker-{n}.log", name=f"reminders-{n}@%h")
+        for n in range(2)
+    ]
+    yield queue
+    for worker in workers:
+        stop_worker(worker)
 
 
 def _until_delivered(env, timeout=90) -> dict:
@@ -121,7 +82,7 @@ def test_two_beats_and_two_workers_send_each_reminder_once(demo_env, two_workers
     assert {"tanpa_rapat", "tindak_lanjut"} <= set(report["kinds"])
     assert report["notices"] == report["reminders"]
 
-    _manage(demo_env, "shell", "-c", ROLL_BACK_ONE)
+    manage_output(demo_env, "shell", "-c", ROLL_BACK_ONE)
     meetings_sweep.apply_async(queue=two_workers).get(timeout=120)
     after = _until_delivered(demo_env)
     assert after["reminders"] == report["reminders"]

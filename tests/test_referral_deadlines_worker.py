@@ -2,8 +2,6 @@
 committed database (its own, like the browser tests', so nothing is rolled back under it)."""
 
 import json
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -11,7 +9,7 @@ import pytest
 from config.celery import app
 from referrals.tasks import referrals_sweep_deadlines
 from tests.browser import server_environment
-from tests.processes import BASE_DIR
+from tests.processes import manage_output, start_worker, stop_worker
 
 MAKE_THE_WAITING_REFERRAL_OVERDUE = """
 import datetime
@@ -33,55 +31,41 @@ print(json.dumps({
 """
 
 
-def _manage(env, *args) -> str:
-    result = subprocess.run(
-        [sys.executable, "manage.py", *args],
-        cwd=BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stderr
-    return result.stdout
-
-
 @pytest.fixture
 def committed_demo(tmp_path, redis_url):
     env = {**server_environment(tmp_path), "REDIS_URL": redis_url}
-    _manage(env, "migrate", "--noinput")
-    _manage(env, "seed_demo")
+    manage_output(env, "migrate", "--noinput")
+    manage_output(env, "seed_demo")
     return env
 
 
 @pytest.fixture
 def worker(committed_demo):
     queue = f"sinergi-deadlines-{uuid.uuid4().hex[:8]}"
-    log = open(committed_demo["SINERGI_VAR_DIR"] + "/worker.log", "w")  # noqa: SIM115
-    process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "config", "worker", "--pool=solo", "-Q", queue],
-        cwd=BASE_DIR,
-        env=committed_demo,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
+    process = start_worker(committed_demo, queue, committed_demo["SINERGI_VAR_DIR"] + "/worker.log")
     yield queue
-    process.terminate()
-    process.wait(timeout=30)
-    log.close()
+    stop_worker(process)
+
+
+def _report(env) -> dict:
+    return json.loads(manage_output(env, "shell", "-c", REPORT).strip().splitlines()[-1])
 
 
 @pytest.mark.services
 def test_the_worker_expires_overdue_referrals_once(committed_demo, worker):
-    _manage(committed_demo, "shell", "-c", MAKE_THE_WAITING_REFERRAL_OVERDUE)
-    before = json.loads(_manage(committed_demo, "shell", "-c", REPORT).strip().splitlines()[-1])
+    manage_output(committed_demo, "shell", "-c", MAKE_THE_WAITING_REFERRAL_OVERDUE)
+    before = json.loads(
+        manage_output(committed_demo, "shell", "-c", REPORT).strip().splitlines()[-1]
+    )
 
     first = referrals_sweep_deadlines.apply_async(queue=worker).get(timeout=120)
     second = referrals_sweep_deadlines.apply_async(queue=worker).get(timeout=120)
 
     assert first["expired"] == 1
     assert second == {"warned": 0, "expired": 0}
-    after = json.loads(_manage(committed_demo, "shell", "-c", REPORT).strip().splitlines()[-1])
+    after = json.loads(
+        manage_output(committed_demo, "shell", "-c", REPORT).strip().splitlines()[-1]
+    )
     assert after["statuses"].count("kedaluwarsa") == before["statuses"].count("kedaluwarsa") + 1
     assert "dikirim" not in after["statuses"]
     assert after["expired_notices"] > before["expired_notices"]

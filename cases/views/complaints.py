@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views import View
 
 from agencies.models import User
@@ -48,24 +49,39 @@ class IntakeView(RoleRequiredMixin, View):
     def get(self, request):
         return render(request, self.template_name, self.forms())
 
+    success_message = _lazy("The complaint is recorded.")
+
+    @staticmethod
+    def parties(forms) -> dict:
+        """The children, alleged perpetrators and reporter as the intake service takes them."""
+        reporter = forms["reporter"]
+        return {
+            "children": filled(forms["children"]),
+            "perpetrators": filled(forms["perpetrators"]),
+            "reporter": reporter.cleaned_data if reporter.has_changed() else None,
+        }
+
+    def receive(self, request, forms) -> Complaint:
+        """Record what was filled in; subclasses record more around the same complaint."""
+        try:
+            return complaint_receive(
+                received_by=request.user,
+                complaint=forms["form"].save(commit=False),
+                **self.parties(forms),
+            )
+        except ValidationError as error:
+            forms["form"].add_error(None, error)
+            raise
+
     def post(self, request):
         forms = self.forms(request.POST)
         if not all(form.is_valid() for form in forms.values()):
             return render(request, self.template_name, forms, status=400)
         try:
-            complaint = complaint_receive(
-                received_by=request.user,
-                complaint=forms["form"].save(commit=False),
-                children=filled(forms["children"]),
-                perpetrators=filled(forms["perpetrators"]),
-                reporter=forms["reporter"].cleaned_data
-                if forms["reporter"].has_changed()
-                else None,
-            )
-        except ValidationError as error:
-            forms["form"].add_error(None, error)
+            complaint = self.receive(request, forms)
+        except ValidationError:
             return render(request, self.template_name, forms, status=400)
-        messages.success(request, _("The complaint is recorded."))
+        messages.success(request, self.success_message)
         if has_role(request.user, *TRIAGE_ROLES):
             return redirect("complaint-triage", pk=complaint.pk)
         return redirect("home")
