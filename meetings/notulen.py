@@ -11,35 +11,68 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from meetings.models import ActionItem, AgendaItem, Meeting, Minutes
-from meetings.services import require_coordinator, require_secretary
+from meetings.services import meeting_carry_over, require_coordinator, require_secretary
 
-# Identity strings shorter than this are not searched (initials would match everywhere).
-MIN_IDENTITY_LENGTH = 4
+# Name words shorter than this are not searched alone (they match ordinary words).
+MIN_NAME_WORD = 4
+# Words that are part of many names (and of the demo's "Anak Contoh ...") but identify no one.
+COMMON_NAME_WORDS = {"anak", "binti", "putra", "putri", "contoh", "muhammad", "siti"}
+MIN_NUMBER_DIGITS = 8
 
 
-def _identity_strings(meeting: Meeting) -> dict[str, str]:
-    """Known identity values of the cases on the agenda (and of a conference's case),
-    mapped to the case code they belong to. Read in memory, never stored or logged."""
+def _words(text: str) -> str:
+    return " " + re.sub(r"[^\w]+", " ", text.lower()).strip() + " "
+
+
+def _digits(text: str) -> str:
+    """Digits only, Indonesian +62 numbers written as 0…, so "0812-3456" matches "+62 8123456"."""
+    return re.sub(r"\D", "", re.sub(r"\+62", "0", text))
+
+
+def identity_needles(case_ids) -> list[tuple[str, str, str]]:
+    """(how, value, case code) for each known identity value of the cases' people: whole
+    names and addresses, name words, and numbers (NIK, KK, phone) as digits. In memory only."""
     from cases.models import CaseParty
 
-    case_ids = set(meeting.agenda.exclude(case=None).values_list("case_id", flat=True))
-    if meeting.case_id:
-        case_ids.add(meeting.case_id)
-    strings = {}
+    needles = []
     parties = CaseParty.objects.filter(case_id__in=case_ids).select_related("person", "case")
     for party in parties:
-        person = party.person
-        for value in (person.name, person.nik, person.kk_number, person.phone, person.school):
-            if value and len(value.strip()) >= MIN_IDENTITY_LENGTH:
-                strings[value.strip().lower()] = party.case.code
-    return strings
+        person, code = party.person, party.case.code
+        for value in (person.name, person.address, person.school):
+            if value and len(value.strip()) >= MIN_NAME_WORD:
+                needles.append(("words", _words(value), code))
+        for word in _words(person.name or "").split():
+            if len(word) >= MIN_NAME_WORD and word not in COMMON_NAME_WORDS:
+                needles.append(("words", f" {word} ", code))
+        for number in (person.nik, person.kk_number, person.phone):
+            if number and len(_digits(number)) >= MIN_NUMBER_DIGITS:
+                needles.append(("digits", _digits(number), code))
+    return needles
+
+
+def identity_codes_in(texts: list[str], case_ids) -> list[str]:
+    """Codes of the cases whose people's identity seems to appear in the texts."""
+    joined = " ".join(texts)
+    haystacks = {"words": _words(joined), "digits": _digits(joined)}
+    return sorted(
+        {code for how, value, code in identity_needles(case_ids) if value in haystacks[how]}
+    )
+
+
+def agenda_case_ids(meeting: Meeting) -> set[int]:
+    case_ids = set(meeting.agenda.exclude(case=None).values_list("case_id", flat=True))
+    carried = meeting.agenda.exclude(carried_action=None).values_list(
+        "carried_action__agenda_item__case_id", flat=True
+    )
+    case_ids |= {pk for pk in carried if pk}
+    if meeting.case_id:
+        case_ids.add(meeting.case_id)
+    return case_ids
 
 
 def minutes_identity_warnings(*, meeting: Meeting, texts: list[str]) -> list[str]:
     """Codes of agenda cases whose known identity appears in the texts."""
-    haystack = re.sub(r"\s+", " ", " ".join(texts).lower())
-    found = {code for value, code in _identity_strings(meeting).items() if value in haystack}
-    return sorted(found)
+    return identity_codes_in(texts, agenda_case_ids(meeting))
 
 
 def _all_texts(meeting: Meeting, summary: str, items: dict) -> list[str]:
@@ -116,6 +149,10 @@ def minutes_approve(*, meeting: Meeting, approved_by) -> Minutes:
     )
     if not moved:
         raise ValidationError(_("Only submitted minutes can be approved."))
+    if meeting.forum_id:
+        # The approved follow-ups now travel to the forum's coming meetings' agendas.
+        for coming in Meeting.objects.upcoming().filter(forum_id=meeting.forum_id):
+            meeting_carry_over(meeting=coming)
     return Minutes.objects.get(meeting=meeting)
 
 

@@ -73,9 +73,16 @@ def agency_contacts(agency: Agency) -> list[User]:
     return people or list(User.objects.holding_role(agency, Role.CASEWORKER))
 
 
+ZONE_ABBREVIATIONS = {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Jayapura": "WIT"}
+
+
 def _when(meeting: Meeting) -> str:
-    zone = ZoneInfo(meeting.forum.time_zone) if meeting.forum_id else None
-    return f"{timezone.localtime(meeting.starts_at, zone):%d-%m-%Y %H:%M}"
+    """The meeting's wall-clock time where it is held, with WIB/WITA/WIT."""
+    from meetings.calendar import meeting_zone
+
+    zone = meeting_zone(meeting)
+    label = ZONE_ABBREVIATIONS.get(str(zone), str(zone))
+    return f"{timezone.localtime(meeting.starts_at, zone):%d-%m-%Y %H:%M} {label}"
 
 
 def _invitees(invitation: Invitation) -> list[User]:
@@ -131,19 +138,27 @@ def _minutes_reminders(now) -> list[Due]:
     )
     due = []
     for meeting in late:
-        writer = meeting.forum.secretary if meeting.forum_id else meeting.organised_by
-        if writer is not None:
-            due.append(
-                Due(
-                    Reminder.Kind.MINUTES_DUE,
-                    meeting,
-                    writer,
-                    meeting.ends_at + 3 * DAY,
-                    _when(meeting),
-                    meeting.get_absolute_url(),
-                )
+        due += [
+            Due(
+                Reminder.Kind.MINUTES_DUE,
+                meeting,
+                writer,
+                meeting.ends_at + 3 * DAY,
+                _when(meeting),
+                meeting.get_absolute_url(),
             )
+            for writer in _minutes_writers(meeting)
+        ]
     return due
+
+
+def _minutes_writers(meeting: Meeting) -> list[User]:
+    """The secretary; without one, the coordinators; a forum-less meeting's organiser."""
+    if meeting.forum_id is None:
+        return [meeting.organised_by] if meeting.organised_by_id else []
+    if meeting.forum.secretary_id:
+        return [meeting.forum.secretary]
+    return list(meeting.forum.coordinators.filter(is_active=True))
 
 
 def _no_meeting_reminders(now) -> list[Due]:
@@ -162,6 +177,8 @@ def _no_meeting_reminders(now) -> list[Due]:
         if held_or_planned.exists():
             continue
         due_at = month_start.replace(day=5, hour=8)
+        if now < due_at:
+            continue  # the 5th, before office hours
         url = reverse("forum-detail", args=[forum.pk])
         due += [
             Due(Reminder.Kind.NO_MEETING, forum, person, due_at, f"{local:%m-%Y}", url)
@@ -222,13 +239,46 @@ def reminders_sweep(*, now=None) -> int:
     return len(pending)
 
 
+def still_applies(reminder: Reminder, now=None) -> bool:
+    """Whether a pending reminder still says something true when it is delivered: the
+    meeting not cancelled, moved or past; the invitation still unanswered; the minutes
+    still not submitted. (A moved meeting gets reminders under its new time.)"""
+    now = now or timezone.now()
+    if reminder.object_type == "meetings.meeting":
+        meeting = Meeting.objects.filter(pk=reminder.object_id).first()
+        if meeting is None or meeting.status == Meeting.Status.CANCELLED:
+            return False
+        if reminder.kind == Reminder.Kind.MINUTES_DUE:
+            return not Minutes.objects.filter(
+                meeting=meeting,
+                status__in=[Minutes.Status.SUBMITTED, Minutes.Status.APPROVED],
+            ).exists()
+        before = 7 if reminder.kind == Reminder.Kind.INVITATION_7D else 1
+        return meeting.starts_at > now and meeting.starts_at - before * DAY == reminder.due_at
+    if reminder.object_type == "meetings.invitation":
+        invitation = Invitation.objects.select_related("meeting").filter(pk=reminder.object_id)
+        invitation = invitation.first()
+        return (
+            invitation is not None
+            and invitation.rsvp == Invitation.Rsvp.PENDING
+            and invitation.meeting.status == Meeting.Status.SCHEDULED
+            and invitation.meeting.starts_at > now
+        )
+    return True
+
+
 @transaction.atomic
 def reminder_send(*, reminder_id: int) -> bool:
-    """Claim and send one reminder; False when it was already sent (by anyone)."""
+    """Claim and send one reminder; False when it was already sent (by anyone) or no
+    longer applies (then it is marked skipped, once)."""
+    reminder = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).first()
+    if reminder is None:
+        return False
+    outcome = Reminder.Status.SENT if still_applies(reminder) else Reminder.Status.SKIPPED
     claimed = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).update(
-        status=Reminder.Status.SENT, sent_at=timezone.now()
+        status=outcome, sent_at=timezone.now()
     )
-    if not claimed:
+    if not claimed or outcome == Reminder.Status.SKIPPED:
         return False
     reminder = Reminder.objects.select_related("recipient").get(pk=reminder_id)
     notification_send(

@@ -99,8 +99,12 @@ def meeting_carry_over(*, meeting: Meeting) -> int:
     """Open action items of earlier meetings of the same forum join this agenda, once."""
     if meeting.forum_id is None:
         return 0
-    open_items = ActionItem.objects.open().filter(
-        meeting__forum_id=meeting.forum_id, meeting__starts_at__lt=meeting.starts_at
+    # Only items of approved minutes travel, and never a case conference's.
+    open_items = (
+        ActionItem.objects.released()
+        .open()
+        .filter(meeting__forum_id=meeting.forum_id, meeting__starts_at__lt=meeting.starts_at)
+        .exclude(meeting__kind=Meeting.Kind.CASE_CONFERENCE)
     )
     already = set(meeting.agenda.values_list("carried_action_id", flat=True))
     last = meeting.agenda.count()
@@ -139,6 +143,16 @@ def _validate_times(starts_at, ends_at) -> dict[str, str]:
     return errors
 
 
+def _names_someone(text: str, meeting: Meeting | None, case: Case | None) -> bool:
+    """Whether a title shown to every invitee holds a known identity of the case(s)."""
+    from meetings.notulen import agenda_case_ids, identity_codes_in
+
+    case_ids = agenda_case_ids(meeting) if meeting is not None else set()
+    if case is not None:
+        case_ids.add(case.pk)
+    return bool(case_ids) and bool(identity_codes_in([text], case_ids))
+
+
 def _agency_id_of(user) -> int | None:
     membership = membership_of(user)
     return membership.agency_id if membership else None
@@ -172,13 +186,17 @@ def meeting_schedule(
     errors = _validate_times(starts_at, ends_at)
     if not title.strip():
         errors["title"] = _("Give the meeting a title.")
-    if kind == Meeting.Kind.CASE_CONFERENCE:
+    if kind == Meeting.Kind.CASE_CONFERENCE and forum is not None:
+        errors["case"] = _("A case conference belongs to no forum: invite the agencies directly.")
+    elif kind == Meeting.Kind.CASE_CONFERENCE:
         if case is None or not Case.objects.visible_to(organised_by).filter(pk=case.pk).exists():
             errors["case"] = _("Choose a case you may see.")
         elif any(agency.pk not in agencies_seeing_case(case) for agency in agencies):
             errors["agencies"] = _("Only agencies that can see the case may be invited.")
     elif case is not None:
         errors["case"] = _("Only a case conference is about one case.")
+    if case is not None and "case" not in errors and _names_someone(title, None, case):
+        errors["title"] = _("The title seems to name a child or family: use the case code.")
     if not agencies:
         errors["agencies"] = _("Invite at least one agency.")
     people = list(people)
@@ -222,6 +240,8 @@ def agenda_item_add(
         errors["title"] = _("Name the agenda item.")
     if case is not None and not Case.objects.visible_to(added_by).filter(pk=case.pk).exists():
         errors["case"] = _("Choose a case you may see.")
+    elif _names_someone(title, meeting, case):
+        errors["title"] = _("The title seems to name a child or family: use the case code.")
     if meeting.status == Meeting.Status.CANCELLED:
         errors["title"] = _("A cancelled meeting has no agenda.")
     if errors:

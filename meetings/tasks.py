@@ -1,10 +1,14 @@
 """Meeting sweeps and reminder delivery (schedule in config/celery.py)."""
 
+import logging
+
 from celery import shared_task
 
 from meetings.models import Forum
 from meetings.reminders import reminder_send, reminders_sweep
 from meetings.services import forum_meetings_materialize
+
+logger = logging.getLogger(__name__)
 
 
 @shared_task(name="sinergi.meetings_sweep")
@@ -13,7 +17,13 @@ def meetings_sweep() -> dict[str, int]:
 
     Both steps are idempotent: two beats, or a redelivered sweep, change nothing more.
     """
-    created = sum(forum_meetings_materialize(forum=forum) for forum in Forum.objects.all())
+    created = 0
+    for forum in Forum.objects.all():
+        try:
+            created += forum_meetings_materialize(forum=forum)
+        except Exception:
+            # One broken schedule must not stop every other forum's reminders.
+            logger.exception("Could not make the meetings of forum %s", forum.pk)
     return {"meetings_created": created, "reminders_pending": reminders_sweep()}
 
 

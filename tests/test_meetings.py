@@ -438,3 +438,126 @@ def test_the_admin_sets_up_forums_and_schedules(client, eko, forum):
     client.force_login(eko)
     assert client.get(f"/admin/meetings/forum/{forum.pk}/change/").status_code == 200
     assert client.get("/admin/meetings/schedule/add/").status_code == 200
+
+
+# --- Review fixes: nothing travels before approval, identity in any spelling -----------------
+
+
+def test_draft_follow_ups_do_not_travel_and_approved_ones_reach_coming_meetings(
+    forum, fajar, gita, dinsos
+):
+    meeting = held_meeting(forum, fajar)
+    action = notulen.action_item_add(
+        meeting=meeting,
+        added_by=gita,
+        title="Data rumah aman",
+        agency=dinsos,
+        due_on=timezone.localdate() + datetime.timedelta(days=7),
+    )
+    coming = future_meeting(forum, fajar)
+    assert not coming.agenda.filter(carried_action=action).exists()  # still a draft
+    notulen.minutes_save(meeting=meeting, written_by=gita, summary="Ringkas", items={})
+    notulen.minutes_submit(meeting=meeting, submitted_by=gita)
+    notulen.minutes_approve(meeting=meeting, approved_by=fajar)
+    assert coming.agenda.filter(carried_action=action).count() == 1
+
+
+def test_community_reporters_and_admins_see_no_meetings(forum, fajar, rina, eko):
+    meeting = future_meeting(forum, fajar)  # DP3AKB, their agency, is invited
+    for outsider in (rina, eko):
+        assert not Meeting.objects.visible_to(outsider).filter(pk=meeting.pk).exists()
+        assert not Forum.objects.visible_to(outsider).exists()
+
+
+def test_a_case_conference_belongs_to_no_forum(forum, fajar, dinsos, hadi):
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="tinggi")
+    with pytest.raises(ValidationError) as error:
+        future_meeting(
+            forum, fajar, kind=Meeting.Kind.CASE_CONFERENCE, case=case, agencies=[dinsos]
+        )
+    assert "case" in error.value.message_dict
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Kunjungan ke Jl. Mawar No. 7 RT 02",  # the address
+        "nomor ortu 0812-3456-7890",  # the phone, written another way
+        "Rahmawati tampak cemas",  # one word of the name
+        "NIK 6471 0143 0214 0001",  # the NIK, spaced
+    ],
+)
+def test_the_identity_check_catches_other_spellings(forum, fajar, gita, dinsos, hadi, text):
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="sedang")
+    child = Person.objects.create(
+        name="Anak Rahmawati",
+        sex="P",
+        address="Jl. Mawar No. 7 RT 02",
+        phone="+62 812 3456 7890",
+        nik="6471014302140001",
+    )
+    CaseParty.objects.create(case=case, person=child, part=CaseParty.Part.CHILD)
+    meeting = held_meeting(forum, fajar)
+    meeting.agenda.create(title="Kasus", case=case)
+    assert notulen.minutes_save(meeting=meeting, written_by=gita, summary=text, items={}) == [
+        case.code
+    ]
+
+
+def test_an_agenda_title_naming_the_child_is_refused(forum, fajar, dinsos, hadi, budi):
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="sedang")
+    child = Person.objects.create(name="Anak Judulrahasia", sex="L")
+    CaseParty.objects.create(case=case, person=child, part=CaseParty.Part.CHILD)
+    meeting = future_meeting(forum, fajar, forum=None, organised_by=budi, agencies=[dinsos])
+    with pytest.raises(ValidationError) as error:
+        services.agenda_item_add(
+            meeting=meeting, added_by=budi, title="Soal Judulrahasia", case=case
+        )
+    assert "title" in error.value.message_dict
+
+
+def test_a_cancelled_or_moved_meeting_skips_its_stale_reminders(forum, fajar, budi):
+    from meetings.reminders import reminder_send
+
+    meeting = future_meeting(forum, fajar, days=6)
+    reminders_sweep()
+    start = meeting.starts_at + datetime.timedelta(hours=5)
+    services.meeting_move(
+        meeting=meeting,
+        moved_by=fajar,
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
+        reason="Bentrok",
+    )
+    reminders_sweep()  # reminders under the new time
+    for reminder in Reminder.objects.all():
+        reminder_send(reminder_id=reminder.pk)
+    assert Reminder.objects.filter(status="dilewati").exists()  # the old time's
+    assert Notification.objects.filter(kind="reminder_meeting_7d", recipient=budi).count() == 1
+    services.meeting_cancel(meeting=meeting, cancelled_by=fajar, reason="Banjir")
+    Reminder.objects.update(status="menunggu")
+    Notification.objects.all().delete()
+    for reminder in Reminder.objects.all():
+        assert reminder_send(reminder_id=reminder.pk) is False
+    assert not Notification.objects.exists()
+
+
+def test_the_5th_alert_waits_for_office_hours_and_minutes_fall_back_to_coordinators(forum, fajar):
+    reminders_sweep(now=at(2026, 12, 5, 6))
+    assert not Reminder.objects.filter(kind="tanpa_rapat").exists()
+    forum.secretary = None
+    forum.save()
+    held_meeting(forum, fajar)
+    reminders_sweep()
+    assert Reminder.objects.get(kind="notulen").recipient == fajar
+
+
+def test_meetings_repeat_at_most_daily(forum):
+    schedule = Schedule(
+        forum=forum,
+        rule="FREQ=MINUTELY",
+        first_date=datetime.date(2026, 1, 1),
+        start_time=datetime.time(9),
+    )
+    with pytest.raises(ValidationError):
+        schedule.full_clean()

@@ -18,9 +18,11 @@ from agencies.roles import Role, membership_of, roles_of
 class ForumQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Forums the user's agency is a member of, and those the user runs."""
-        membership = membership_of(user)
-        if membership is None:
+        from meetings.models.meetings import takes_part_in_meetings
+
+        if not takes_part_in_meetings(user):
             return self.none()
+        membership = membership_of(user)
         return self.filter(
             Q(member_agencies=membership.agency_id) | Q(coordinators=user) | Q(secretary=user)
         ).distinct()
@@ -108,6 +110,8 @@ class Schedule(models.Model):
     def __str__(self) -> str:
         return f"{self.forum} · {self.rule}"
 
+    ALLOWED_FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
+
     def clean(self) -> None:
         try:
             self._rule()
@@ -115,6 +119,12 @@ class Schedule(models.Model):
             raise ValidationError(
                 {"rule": _("This is not a valid RFC 5545 recurrence rule.")}
             ) from None
+        if "FREQ=" not in self.rule.upper() or not any(
+            f"FREQ={freq}" in self.rule.upper() for freq in self.ALLOWED_FREQUENCIES
+        ):
+            raise ValidationError(
+                {"rule": _("Meetings repeat daily, weekly, monthly or yearly at most.")}
+            )
 
     def _rule(self):
         start = datetime.datetime.combine(self.first_date, self.start_time)

@@ -8,17 +8,32 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency
-from agencies.roles import membership_of
+from agencies.roles import Role, membership_of, roles_of
 from cases.encryption import EncryptedTextField
+
+# Who takes part in meetings. The community reporter and the system administrator never
+# see meetings, even when their agency is invited; data officers are often a secretary.
+MEETING_ROLES = (
+    Role.CASEWORKER,
+    Role.SUPERVISOR,
+    Role.HEAD,
+    Role.COORDINATOR,
+    Role.DATA_OFFICER,
+)
+
+
+def takes_part_in_meetings(user) -> bool:
+    return membership_of(user) is not None and not roles_of(user).isdisjoint(MEETING_ROLES)
 
 
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Meetings the user's agency or the user is invited to, and those of forums the
-        user runs. A case conference invites only agencies that can see the case."""
-        membership = membership_of(user)
-        if membership is None:
+        user runs. A case conference invites only agencies that can see the case, and
+        belongs to no forum, so forum runners have no way in."""
+        if not takes_part_in_meetings(user):
             return self.none()
+        membership = membership_of(user)
         return self.filter(
             Q(invitations__agency_id=membership.agency_id)
             | Q(invitations__user=user)

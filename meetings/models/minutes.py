@@ -49,11 +49,11 @@ class ActionItemQuerySet(models.QuerySet):
         secretary, a forum-less meeting's organiser); for anyone else only items of
         approved minutes: of meetings they may see, or assigned to them or their agency.
         Before approval (and its identity check) nothing leaves the runners."""
-        from meetings.models.meetings import Meeting
+        from meetings.models.meetings import Meeting, takes_part_in_meetings
 
-        membership = membership_of(user)
-        if membership is None:
+        if not takes_part_in_meetings(user):
             return self.none()
+        membership = membership_of(user)
         runs = (
             Q(meeting__forum__coordinators=user)
             | Q(meeting__forum__secretary=user)

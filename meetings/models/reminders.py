@@ -30,6 +30,7 @@ class Reminder(models.Model):
     class Status(models.TextChoices):
         PENDING = "menunggu", _("Waiting")
         SENT = "terkirim", _("Sent")
+        SKIPPED = "dilewati", _("No longer applies")
 
     kind = models.CharField(max_length=16, choices=Kind.choices)
     object_type = models.CharField(max_length=40)

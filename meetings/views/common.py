@@ -12,15 +12,12 @@ from agencies.models import Agency
 from agencies.roles import Role, agency_of, has_role
 from cases.models import CaseParty
 from meetings.models import Meeting, Minutes
+from meetings.models.meetings import MEETING_ROLES
 
 # The menu offers the meeting pages to these roles (agencies/navigation.py).
 
 
 MENU_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD, Role.COORDINATOR)
-# The pages themselves also admit data officers, who are often a forum's secretary. The
-# community reporter and the system administrator never see meetings, even when their
-# agency is invited.
-MEETING_ROLES = (*MENU_ROLES, Role.DATA_OFFICER)
 
 ZONE_LABELS = dict(Agency.TimeZone.choices)
 UPCOMING_SHOWN = 10
