@@ -56,13 +56,57 @@ def require_coordinator(meeting: Meeting, user) -> None:
 
 
 def forum_meetings_materialize(*, forum: Forum, now: datetime.datetime | None = None) -> int:
-    """Turn the forum's coming occurrences into meetings, once each (safe to repeat)."""
+    """Turn the forum's coming occurrences into meetings, once each (safe to repeat), and
+    bring the meetings already made in line with the schedules and the membership."""
     now = now or timezone.now()
     created = 0
-    for schedule in forum.schedules.filter(is_active=True):
-        for start in schedule.occurrences(now, now + MATERIALIZE_AHEAD):
+    for schedule in forum.schedules.all():
+        wanted = schedule.occurrences(now, now + MATERIALIZE_AHEAD) if schedule.is_active else []
+        _cancel_dropped_occurrences(schedule, set(wanted), now)
+        for start in wanted:
             created += _occurrence_meeting(forum, schedule, start)
+    _sync_member_invitations(forum, now)
     return created
+
+
+@transaction.atomic
+def _cancel_dropped_occurrences(schedule, wanted: set, now) -> None:
+    """A coming, never-moved occurrence the schedule no longer has (a new holiday, a
+    changed rule, a paused schedule) is cancelled, with its history kept."""
+    dropped = (
+        Meeting.objects.filter(
+            schedule=schedule,
+            status=Meeting.Status.SCHEDULED,
+            starts_at__gt=now,
+            starts_at=F("occurrence_start"),
+        )
+        .exclude(occurrence_start__in=wanted)
+        .select_for_update()
+    )
+    for meeting in dropped:
+        MeetingChange.objects.create(
+            meeting=meeting,
+            from_starts_at=meeting.starts_at,
+            reason=str(_("No longer in the forum's schedule.")),
+        )
+        Meeting.objects.filter(pk=meeting.pk).update(
+            status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1
+        )
+
+
+@transaction.atomic
+def _sync_member_invitations(forum: Forum, now) -> None:
+    """Coming scheduled meetings invite exactly the current member agencies."""
+    members = set(forum.member_agencies.values_list("pk", flat=True))
+    coming = forum.meetings.filter(
+        kind=Meeting.Kind.SCHEDULED, status=Meeting.Status.SCHEDULED, starts_at__gt=now
+    )
+    Invitation.objects.filter(meeting__in=coming).exclude(agency_id__in=members).delete()
+    for meeting in coming.prefetch_related("invitations"):
+        invited = {i.agency_id for i in meeting.invitations.all() if i.user_id is None}
+        Invitation.objects.bulk_create(
+            [Invitation(meeting=meeting, agency_id=pk) for pk in members - invited]
+        )
 
 
 @transaction.atomic

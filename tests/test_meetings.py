@@ -561,3 +561,27 @@ def test_meetings_repeat_at_most_daily(forum):
     )
     with pytest.raises(ValidationError):
         schedule.full_clean()
+
+
+def test_meetings_already_made_follow_the_schedule_and_the_membership(forum, fajar, uptd_ppa):
+    schedule = monthly(forum, "FREQ=WEEKLY", timezone.localdate() + datetime.timedelta(days=3))
+    services.forum_meetings_materialize(forum=forum)
+    first = forum.meetings.order_by("starts_at").first()
+    ScheduleException.objects.create(
+        schedule=schedule, date=timezone.localtime(first.starts_at, WITA).date(), kind="libur"
+    )
+    police = Agency.objects.get(nomenclature="Unit PPA Polresta")
+    forum.member_agencies.remove(uptd_ppa)
+    forum.member_agencies.add(police)
+    services.forum_meetings_materialize(forum=forum)
+    first.refresh_from_db()
+    assert first.status == Meeting.Status.CANCELLED and first.changes.count() == 1
+    second = forum.meetings.filter(status="dijadwalkan").order_by("starts_at").first()
+    invited = set(second.invitations.values_list("agency__nomenclature", flat=True))
+    assert "Unit PPA Polresta" in invited and "UPTD PPA" not in invited
+    # A changed rule cancels the old, unmoved occurrences instead of doubling them.
+    schedule.rule = "FREQ=WEEKLY;BYDAY=FR"
+    schedule.save()
+    services.forum_meetings_materialize(forum=forum)
+    coming = forum.meetings.filter(status="dijadwalkan")
+    assert {timezone.localtime(m.starts_at, WITA).weekday() for m in coming} == {4}
