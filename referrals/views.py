@@ -14,6 +14,7 @@ from agencies.views.mixins import RoleRequiredMixin
 from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
 from cases.models import AuditEvent, Case, CaseParty
 from cases.services import audit_record
+from cases.views.audited import AuditedReadMixin
 from cases.views.complaints import IntakeView
 from referrals import services
 from referrals.forms import (
@@ -59,8 +60,13 @@ class ReferralListView(RoleRequiredMixin, ScopedListView):
         return _with_pseudonyms(self.filter_form.apply(queryset))
 
     def get_context_data(self, **kwargs):
+        filters = self.request.GET.copy()
+        filters.pop("page", None)
         return super().get_context_data(
-            direction=self.direction, filter_form=self.filter_form, **kwargs
+            direction=self.direction,
+            filter_form=self.filter_form,
+            filter_query=filters.urlencode(),
+            **kwargs,
         )
 
 
@@ -72,7 +78,7 @@ class OutgoingReferralListView(ReferralListView):
     direction = "outgoing"
 
 
-class ReferralDetailView(ScopedDetailView):
+class ReferralDetailView(AuditedReadMixin, ScopedDetailView):
     """The referral: summary with the pseudonym, timeline, and the answers the reader may
     give. Reading the summary is audited like reading the case."""
 
@@ -83,16 +89,8 @@ class ReferralDetailView(ScopedDetailView):
     def narrow(self, queryset):
         return _with_pseudonyms(queryset).prefetch_related("events__actor", "shared_documents")
 
-    def get(self, request, *args, **kwargs):
-        with transaction.atomic():
-            response = super().get(request, *args, **kwargs)
-            audit_record(
-                actor=request.user,
-                action=AuditEvent.Action.VIEW,
-                case=self.object.case,
-                obj=self.object,
-            )
-        return response.render()
+    def audit_details(self, referral) -> dict:
+        return {"case": referral.case, "obj": referral}
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(

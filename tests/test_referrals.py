@@ -789,3 +789,22 @@ def test_an_unknown_action_is_a_404(client, case, ani, uptd_ppa):
     referral = send(case, ani, uptd_ppa)
     login(client, ani)
     assert client.post(reverse("referral-action", args=[referral.pk, "hapus"])).status_code == 404
+
+
+@pytest.mark.parametrize("count", [1, 5])
+def test_the_notification_list_query_count_is_fixed(client, sari, django_assert_num_queries, count):
+    from agencies.notifications import notification_send
+
+    for number in range(count):
+        notification_send(
+            recipients=[sari],
+            kind="referral_received",
+            subject_code=f"BPN-2026-{number:05d}",
+            url="/rujukan/masuk/",
+            key=f"test:{number}",
+        )
+    login(client, sari)
+    # session, user, membership, roles, the notifications; the menu badge and unread count
+    with django_assert_num_queries(7):
+        response = client.get(reverse("notification-list"))
+    assert len(response.context["rows"]) == count

@@ -1,5 +1,4 @@
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
@@ -25,7 +24,8 @@ from cases.models import (
 )
 from cases.models.cases import IdentityAccess
 from cases.models.choices import CaseSection, CaseStatus
-from cases.services import audit_record, case_identity_reveal
+from cases.services import case_identity_reveal
+from cases.views.audited import AuditedReadMixin
 from cases.work_forms import (
     AssessmentForm,
     AssignForm,
@@ -61,7 +61,7 @@ class CaseListView(ScopedListView):
         )
 
 
-class CaseDetailView(ScopedDetailView):
+class CaseDetailView(AuditedReadMixin, ScopedDetailView):
     """The case page. Every read is audited; identity stays hidden until revealed."""
 
     model = Case
@@ -73,16 +73,8 @@ class CaseDetailView(ScopedDetailView):
     def narrow(self, queryset):
         return queryset.for_lists()
 
-    def get(self, request, *args, **kwargs):
-        with transaction.atomic():
-            response = super().get(request, *args, **kwargs)
-            audit_record(
-                actor=request.user,
-                action=AuditEvent.Action.VIEW,
-                case=self.object,
-                ip_address=client_address(request),
-            )
-        return response.render()
+    def audit_details(self, case) -> dict:
+        return {"case": case}
 
     def get_context_data(self, **kwargs):
         context = case_page_context(self.request, self.object)
@@ -189,7 +181,7 @@ def case_reveal_identity(request, code: str):
     return render(request, "cases/case_detail.html", {**context, "identities": identities})
 
 
-class CaseHistoryView(ScopedDetailView):
+class CaseHistoryView(AuditedReadMixin, ScopedDetailView):
     """Who saw and changed the case: for the lead agency's supervisors."""
 
     model = Case
@@ -204,17 +196,8 @@ class CaseHistoryView(ScopedDetailView):
             raise PermissionDenied
         return case
 
-    def get(self, request, *args, **kwargs):
-        with transaction.atomic():
-            response = super().get(request, *args, **kwargs)
-            audit_record(
-                actor=request.user,
-                action=AuditEvent.Action.VIEW,
-                case=self.object,
-                obj=self.object,
-                fields=["history"],
-            )
-        return response.render()
+    def audit_details(self, case) -> dict:
+        return {"case": case, "obj": case, "fields": ["history"]}
 
     def get_context_data(self, **kwargs):
         events = AuditEvent.objects.for_case(self.object)[:200]

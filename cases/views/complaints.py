@@ -27,9 +27,9 @@ from cases.intake_forms import (
     TriageRejectForm,
     filled,
 )
-from cases.models import AuditEvent, Case, Complaint
+from cases.models import Case, Complaint
 from cases.models.complaints import INTAKE_ROLES, TRIAGE_ROLES
-from cases.services import audit_record
+from cases.views.audited import AuditedReadMixin
 
 
 class IntakeView(RoleRequiredMixin, View):
@@ -46,10 +46,10 @@ class IntakeView(RoleRequiredMixin, View):
             "reporter": ReporterForm(data, prefix="reporter"),
         }
 
+    success_message = _lazy("The complaint is recorded.")
+
     def get(self, request):
         return render(request, self.template_name, self.forms())
-
-    success_message = _lazy("The complaint is recorded.")
 
     @staticmethod
     def parties(forms) -> dict:
@@ -97,19 +97,13 @@ class ComplaintInboxView(RoleRequiredMixin, ScopedListView):
         return queryset.awaiting_triage().prefetch_related("parties__person")
 
 
-class ComplaintTriageView(RoleRequiredMixin, ScopedDetailView):
+class ComplaintTriageView(RoleRequiredMixin, AuditedReadMixin, ScopedDetailView):
     """One complaint with the possible matches held anywhere, and the three decisions."""
 
     required_roles = INTAKE_ROLES
     model = Complaint
     template_name = "cases/complaint_triage.html"
     context_object_name = "complaint"
-
-    def get(self, request, *args, **kwargs):
-        with transaction.atomic():
-            response = super().get(request, *args, **kwargs)
-            audit_record(actor=request.user, action=AuditEvent.Action.VIEW, obj=self.object)
-        return response.render()
 
     def get_context_data(self, **kwargs):
         complaint = self.object
