@@ -4,7 +4,19 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, AgencyService, Membership, Region, Unit, User
+from agencies.models import (
+    Agency,
+    AgencyService,
+    Agreement,
+    AgreementSignatory,
+    Commitment,
+    Membership,
+    NetworkMember,
+    PreventionTarget,
+    Region,
+    Unit,
+    User,
+)
 from agencies.region_picker import RegionField
 from agencies.roles import Role
 from agencies.services import agency_services_seed, membership_set_roles
@@ -194,3 +206,45 @@ class RegionAdmin(AdminRolePermissions, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # records point at regions; a dropped code is retired on import
+
+
+class SignatoryInline(AdminRolePermissions, admin.TabularInline):
+    model = AgreementSignatory
+    extra = 0
+    raw_id_fields = ["agency"]
+
+
+class CommitmentInline(AdminRolePermissions, admin.TabularInline):
+    model = Commitment
+    extra = 0
+    raw_id_fields = ["agency"]
+
+
+@admin.register(Agreement)
+class AgreementAdmin(AdminRolePermissions, admin.ModelAdmin):
+    list_display = ["number", "title", "regency", "valid_from", "valid_until"]
+    list_filter = ["valid_until"]
+    search_fields = ["number", "title"]
+    raw_id_fields = ["regency"]
+    readonly_fields = ["created_by"]
+    inlines = [SignatoryInline, CommitmentInline]
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(NetworkMember)
+class NetworkMemberAdmin(AdminRolePermissions, admin.ModelAdmin):
+    list_display = ["name", "type", "area", "coordinating_agency", "is_active"]
+    list_filter = ["type", "is_active"]
+    list_select_related = ["area", "coordinating_agency"]
+    search_fields = ["name"]
+    raw_id_fields = ["area", "coordinating_agency", "user"]
+
+
+@admin.register(PreventionTarget)
+class PreventionTargetAdmin(AdminRolePermissions, admin.ModelAdmin):
+    list_display = ["agency", "starts_on", "per_month"]
+    raw_id_fields = ["agency", "set_by"]

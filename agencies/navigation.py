@@ -10,7 +10,10 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from agencies.network_scope import NETWORK_ROLES
 from agencies.roles import Role, has_role
+
+SAFE_HOUSE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD, Role.COORDINATOR)
 
 
 @dataclass(frozen=True)
@@ -73,6 +76,30 @@ SECTIONS: tuple[Section, ...] = (
         description=_("Follow-ups from meeting minutes assigned to you or your agency."),
         url_name="my-action-items",
         roles=(Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD, Role.COORDINATOR),
+    ),
+    Section(
+        label=_("Joint agreements"),
+        description=_("The network's Kesepakatan Bersama and what each agency committed to."),
+        url_name="agreement-list",
+        roles=NETWORK_ROLES,
+    ),
+    Section(
+        label=_("Community network"),
+        description=_("PATBM, TKSK, PSM, Forum Anak and other members, and where none serve."),
+        url_name="network-member-list",
+        roles=NETWORK_ROLES,
+    ),
+    Section(
+        label=_("Prevention activities"),
+        description=_("Socialisation, campaigns and training, against the monthly target."),
+        url_name="prevention-list",
+        roles=NETWORK_ROLES,
+    ),
+    Section(
+        label=_("Safe houses"),
+        description=_("Safe houses and shelters of the city: capacity and free places."),
+        url_name="safe-house-list",
+        roles=SAFE_HOUSE_ROLES,
     ),
     Section(
         label=_("Administration"),

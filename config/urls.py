@@ -10,5 +10,8 @@ urlpatterns = [
     path("lapor/", include("cases.public_urls")),
     path("rujukan/", include("referrals.urls")),
     path("rapat/", include("meetings.urls")),
+    path("jejaring/", include("agencies.network_urls")),
+    path("pencegahan/", include("agencies.prevention_urls")),
+    path("rumah-aman/", include("cases.shelter_urls")),
     path("", include("agencies.urls")),
 ]
