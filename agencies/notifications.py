@@ -28,8 +28,8 @@ MESSAGES = {
     "reminder_minutes": _("The minutes of the meeting on %(code)s are not submitted yet."),
     "reminder_no_meeting": _("No coordination meeting is scheduled for %(code)s."),
     "reminder_actions": _("Your agency has %(code)s overdue action items."),
-    "agreement_expiring_60": _("Joint agreement %(code)s expires in 60 days."),
-    "agreement_expiring_30": _("Joint agreement %(code)s expires in 30 days."),
+    "agreement_expiring_60": _("Joint agreement %(code)s expires within 60 days."),
+    "agreement_expiring_30": _("Joint agreement %(code)s expires within 30 days."),
     "placement_overdue": _("A safe-house placement in case %(code)s is beyond its planned stay."),
 }
 

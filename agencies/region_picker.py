@@ -78,3 +78,46 @@ class RegionField(forms.ModelChoiceField):
         )
         super().__init__(queryset=Region.objects.filter(is_active=True, level=level), **kwargs)
         self.level = level
+
+
+class CityAreaField(forms.ChoiceField):
+    """One kecamatan or desa/kelurahan of one city, from a single grouped list.
+
+    Network registers work inside one city, so a flat list grouped by kecamatan is
+    quicker than the chained picker. Call ``limit_to(regency)`` in the form's __init__.
+    """
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("choices", [])
+        super().__init__(**kwargs)
+        self.regency_code = ""
+
+    def limit_to(self, regency_code: str) -> None:
+        self.regency_code = regency_code
+        areas = Region.objects.filter(
+            is_active=True,
+            code__startswith=regency_code + ".",
+            level__in=(Region.Level.DISTRICT, Region.Level.VILLAGE),
+        ).order_by("code")
+        groups: dict[str, list] = {}
+        names: dict[str, str] = {}
+        for code, name, level in areas.values_list("code", "name", "level"):
+            district = ".".join(code.split(".")[:3])
+            if level == Region.Level.DISTRICT:
+                names[district] = name
+                label = _("Kecamatan %(name)s (the whole kecamatan)") % {"name": name}
+            else:
+                label = name
+            groups.setdefault(district, []).append((code, label))
+        self.choices = [("", _("— choose —"))] + [
+            (names.get(district, district), options) for district, options in groups.items()
+        ]
+
+    def clean(self, value):
+        code = super().clean(value)
+        if not code:
+            return None
+        return Region.objects.get(code=code)
+
+    def prepare_value(self, value):
+        return value.code if isinstance(value, Region) else value

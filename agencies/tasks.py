@@ -1,7 +1,8 @@
-"""Background work of the agencies app: e-mailing notifications."""
+"""Background work of the agencies app: e-mailing notifications, agreement reminders."""
 
 from celery import shared_task
 
+from agencies import agreements
 from agencies.notifications import notification_email_send
 
 
@@ -15,3 +16,9 @@ from agencies.notifications import notification_email_send
 def notification_email_deliver(notification_id: int) -> bool:
     """Takes an id; safe to run twice (the send is claimed by a conditional UPDATE)."""
     return notification_email_send(notification_id=notification_id)
+
+
+@shared_task(name="sinergi.agreements_warn_expiring")
+def agreements_warn_expiring() -> int:
+    """Safe to run twice: each reminder is keyed by agreement, window and end date."""
+    return agreements.agreements_warn_expiring()

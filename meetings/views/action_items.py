@@ -9,6 +9,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from agencies.roles import agency_of
+
+# The menu offers the meeting pages to these roles (agencies/navigation.py).
+from agencies.views.form_errors import add_form_errors
 from agencies.views.mixins import RoleRequiredMixin
 from agencies.views.scoped import ScopedListView, get_visible_or_404
 from meetings.forms import (
@@ -18,12 +21,9 @@ from meetings.models import ActionItem, Meeting
 from meetings.notulen import (
     action_item_status_set,
 )
-
-# The menu offers the meeting pages to these roles (agencies/navigation.py).
 from meetings.views.common import (
     MEETING_ROLES,
     ZONE_LABELS,
-    add_form_errors,
     meeting_roles_required,
     meeting_zone_name,
     released_to,

@@ -3,9 +3,8 @@
 from functools import wraps
 
 from django.conf import settings
-from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from agencies.models import Agency
@@ -69,20 +68,6 @@ def released_to(queryset, user):
         | Q(meeting__forum__secretary=user)
         | Q(meeting__forum__isnull=True, meeting__organised_by=user)
     )
-
-
-def add_form_errors(request, form, error: ValidationError, rename=None) -> None:
-    """A service's refusal: field errors on the form, anything else as a message."""
-    rename = rename or {}
-    if form is not None and hasattr(error, "error_dict"):
-        for field, texts in error.message_dict.items():
-            field = rename.get(field, field)
-            if field in form.fields:
-                form.add_error(field, texts)
-            else:
-                messages.error(request, " ".join(texts))
-    else:
-        messages.error(request, " ".join(error.messages))
 
 
 # --- Forums ------------------------------------------------------------------------------------

@@ -16,6 +16,9 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.roles import agency_of
+
+# The menu offers the meeting pages to these roles (agencies/navigation.py).
+from agencies.views.form_errors import add_form_errors
 from agencies.views.mixins import RoleRequiredMixin
 from agencies.views.scoped import ScopedListView, get_visible_or_404
 from cases.models import Case
@@ -27,14 +30,11 @@ from meetings.services import (
     agencies_seeing_case,
     meeting_schedule,
 )
-
-# The menu offers the meeting pages to these roles (agencies/navigation.py).
 from meetings.views.common import (
     ATTENDANCE_SHOWN,
     MEETING_ROLES,
     UPCOMING_SHOWN,
     ZONE_LABELS,
-    add_form_errors,
     meeting_roles_required,
     user_zone_name,
 )

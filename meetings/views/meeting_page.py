@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+# The menu offers the meeting pages to these roles (agencies/navigation.py).
+from agencies.views.form_errors import add_form_errors
 from agencies.views.scoped import get_visible_or_404
 from cases.models import Case
 from meetings.forms import (
@@ -40,11 +42,8 @@ from meetings.services import (
     require_coordinator,
     require_secretary,
 )
-
-# The menu offers the meeting pages to these roles (agencies/navigation.py).
 from meetings.views.common import (
     ZONE_LABELS,
-    add_form_errors,
     child_parties,
     meeting_roles_required,
     meeting_zone_name,
