@@ -4,7 +4,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from agencies.demo import demo_city_seed
-from agencies.models import Agency, Membership, User
+from agencies.models import Agency, Agreement, Commitment, Membership, NetworkMember, User
 from agencies.roles import agency_of, roles_of
 
 pytestmark = pytest.mark.django_db
@@ -37,12 +37,33 @@ def test_the_agencies_serve_kota_balikpapan_in_wita():
     assert {agency.time_zone for agency in agencies} == {"Asia/Makassar"}
 
 
+def _counts():
+    return (
+        Agency.objects.count(),
+        User.objects.count(),
+        Membership.objects.count(),
+        Agreement.objects.count(),
+        Commitment.objects.count(),
+        NetworkMember.objects.count(),
+    )
+
+
 def test_running_it_again_creates_no_duplicates():
-    before = (Agency.objects.count(), User.objects.count(), Membership.objects.count())
+    call_command("seed_demo", stdout=io.StringIO())
+    before = _counts()
     demo_city_seed()
     call_command("seed_demo", stdout=io.StringIO())
-    after = (Agency.objects.count(), User.objects.count(), Membership.objects.count())
-    assert before == after
+    assert _counts() == before
+
+
+def test_the_demo_network_has_the_seeds_agreement_and_members_across_the_city():
+    call_command("seed_demo", stdout=io.StringIO())
+    renewal = Agreement.objects.get(number__startswith="KB/2022")
+    assert renewal.agencies.count() == 18  # the signatories named in seed 000
+    assert renewal.is_in_force() and renewal.days_left() <= 60
+    districts = {member.district_code for member in NetworkMember.objects.all()}
+    assert len(districts) == 6  # every kecamatan of Balikpapan has someone
+    assert NetworkMember.objects.get(user__username="rina").type == "patbm"
 
 
 def test_only_the_admin_may_use_the_admin_site(eko, ani):

@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from agencies.demo import demo_city_seed
+from agencies.network_demo import demo_network_seed
 from cases.demo import demo_cases_seed
 from meetings.demo import demo_meetings_seed
 from referrals.demo import demo_referrals_seed
@@ -19,11 +20,16 @@ class Command(BaseCommand):
             cases_created = demo_cases_seed()
             referrals_created = demo_referrals_seed()
             meetings_created = demo_meetings_seed()
+            members_created = demo_network_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {result.city}."))
         if cases_created:
             self.stdout.write(f"Created {cases_created} demo cases (fictional children).")
         if meetings_created:
             self.stdout.write(f"Created the demo forum with {meetings_created} meetings.")
+        if members_created:
+            self.stdout.write(
+                f"Created the Balikpapan joint agreement and {members_created} network members."
+            )
         if referrals_created:
             self.stdout.write(f"Created {referrals_created} demo referrals, one in each state.")
         self.stdout.write("Demo logins (username / role / agency):")
