@@ -52,7 +52,7 @@ class AgreementForm(forms.Form):
     document = forms.FileField(
         label=_("Signed document (PDF)"),
         required=False,
-        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf"}),
+        widget=forms.FileInput(attrs={"accept": "application/pdf"}),
     )
 
     def __init__(self, *args, regency_id: str, **kwargs):
