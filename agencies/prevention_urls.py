@@ -1,7 +1,11 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
-# Placeholder until the feature's views land.
+from agencies.views import prevention
+
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="prevention-list"),
+    path("", prevention.PreventionListView.as_view(), name="prevention-list"),
+    path("baru/", prevention.activity_create, name="prevention-create"),
+    path("capaian/", prevention.progress, name="prevention-progress"),
+    path("<int:pk>/", prevention.activity_detail, name="prevention-detail"),
+    path("<int:pk>/ubah/", prevention.activity_edit, name="prevention-edit"),
 ]

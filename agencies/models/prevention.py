@@ -1,10 +1,14 @@
 """Prevention activities (sosialisasi, kampanye, training) and each agency's monthly target."""
 
+import datetime
+import zoneinfo
+
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +35,18 @@ class TargetGroup(models.TextChoices):
     CHILDREN = "anak", _("Children")
 
 
+def agency_today(agency: Agency | None) -> datetime.date:
+    """Today where the agency works: Balikpapan (WITA) is an hour ahead of the server."""
+    if agency is None:
+        return timezone.localdate()
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(agency.time_zone))
+
+
+PARTICIPANT_GROUPS = ("boys", "girls", "men", "women")
+# Sums that read 0, not None, when no activity matches.
+PARTICIPANT_SUMS = {group: Coalesce(Sum(group), 0) for group in PARTICIPANT_GROUPS}
+
+
 class PreventionActivityQuerySet(models.QuerySet):
     def visible_to(self, user):
         """The organising agency's staff, and the city's forum coordinators."""
@@ -52,6 +68,31 @@ class PreventionActivityQuerySet(models.QuerySet):
 
     def in_month(self, year: int, month: int):
         return self.filter(held_on__year=year, held_on__month=month)
+
+    def in_period(self, start: datetime.date | None, end: datetime.date | None):
+        """Held from ``start`` to ``end``, both days included; either may be open."""
+        activities = self.filter(held_on__gte=start) if start else self
+        return activities.filter(held_on__lte=end) if end else activities
+
+    def in_district(self, district_code: str):
+        """Held in the kecamatan itself or in one of its desa/kelurahan."""
+        return self.filter(
+            Q(region_id=district_code) | Q(region__code__startswith=district_code + ".")
+        )
+
+    def totals(self) -> dict[str, int]:
+        """Activities and participants by group, in one query."""
+        return self.order_by().aggregate(activities=Count("id"), **PARTICIPANT_SUMS)
+
+    def monthly_totals(self):
+        """One row per agency and month: agency_id, month, activities and participants."""
+        return (
+            self.order_by()
+            .annotate(month=TruncMonth("held_on"))
+            .values("agency_id", "month")
+            .annotate(activities=Count("id"), **PARTICIPANT_SUMS)
+            .order_by("agency_id", "month")
+        )
 
 
 class PreventionActivity(models.Model):
@@ -100,10 +141,22 @@ class PreventionActivity(models.Model):
     def participants(self) -> int:
         return self.boys + self.girls + self.men + self.women
 
+    @property
+    def children(self) -> int:
+        return self.boys + self.girls
+
+    @property
+    def adults(self) -> int:
+        return self.men + self.women
+
     def clean(self) -> None:
         errors = {}
-        if self.held_on and self.held_on > timezone.localdate():
+        today = agency_today(self.agency if self.agency_id else None)
+        if self.held_on and self.held_on > today:
             errors["held_on"] = _("Record an activity once it has taken place.")
+        counts = [getattr(self, group) for group in PARTICIPANT_GROUPS]
+        if None not in counts and sum(counts) == 0:
+            errors[NON_FIELD_ERRORS] = _("Record at least one participant.")
         if self.region_id and Region.level_for_code(self.region_id) < Region.Level.DISTRICT:
             errors["region"] = _("Choose a kecamatan or a desa/kelurahan.")
         elif (
@@ -114,6 +167,22 @@ class PreventionActivity(models.Model):
             errors["region"] = _("The area must lie in the agency's city.")
         if errors:
             raise ValidationError(errors)
+
+
+class PreventionTargetQuerySet(models.QuerySet):
+    def per_month_table(self, months: list[datetime.date]) -> dict[tuple[int, datetime.date], int]:
+        """The target in force for each agency and month, from one query.
+
+        Only agencies with a target row appear; the others aim for the default.
+        """
+        rows = self.filter(starts_on__lte=max(months)).order_by("agency_id", "starts_on")
+        table = {}
+        for agency_id, starts_on, per_month in rows.values_list(
+            "agency_id", "starts_on", "per_month"
+        ):
+            # Rows come oldest first, so a later target overwrites an earlier one.
+            table.update({(agency_id, month): per_month for month in months if starts_on <= month})
+        return table
 
 
 class PreventionTarget(models.Model):
@@ -127,6 +196,8 @@ class PreventionTarget(models.Model):
         _("activities per month"), default=DEFAULT_MONTHLY_TARGET, validators=[MinValueValidator(1)]
     )
     set_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    objects = PreventionTargetQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("prevention target")

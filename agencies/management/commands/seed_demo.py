@@ -4,6 +4,7 @@ from django.db import transaction
 
 from agencies.demo import demo_city_seed
 from agencies.network_demo import demo_network_seed
+from agencies.prevention_demo import demo_prevention_seed
 from cases.demo import demo_cases_seed
 from meetings.demo import demo_meetings_seed
 from referrals.demo import demo_referrals_seed
@@ -21,6 +22,7 @@ class Command(BaseCommand):
             referrals_created = demo_referrals_seed()
             meetings_created = demo_meetings_seed()
             members_created = demo_network_seed()
+            activities_created = demo_prevention_seed()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {result.city}."))
         if cases_created:
             self.stdout.write(f"Created {cases_created} demo cases (fictional children).")
@@ -30,6 +32,8 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"Created the Balikpapan joint agreement and {members_created} network members."
             )
+        if activities_created:
+            self.stdout.write(f"Created {activities_created} demo prevention activities.")
         if referrals_created:
             self.stdout.write(f"Created {referrals_created} demo referrals, one in each state.")
         self.stdout.write("Demo logins (username / role / agency):")
