@@ -10,10 +10,8 @@ from django.urls import reverse
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from agencies.network_scope import NETWORK_ROLES
+from agencies.network_scope import NETWORK_ROLES, SAFE_HOUSE_ROLES
 from agencies.roles import Role, has_role
-
-SAFE_HOUSE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD, Role.COORDINATOR)
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ NETWORK_ROLES = (
     Role.DATA_OFFICER,
     Role.COORDINATOR,
 )
+# Who works with safe houses: those who place children, and those who follow them.
+SAFE_HOUSE_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD, Role.COORDINATOR)
 # Who keeps the network's registers (agreements, network members) for their agency.
 NETWORK_KEEPER_ROLES = (Role.COORDINATOR, Role.HEAD, Role.SUPERVISOR)
 

@@ -14,6 +14,8 @@ from cases.models import (
     ComplaintParty,
     InterventionPlan,
     Person,
+    Placement,
+    SafeHouse,
     ServiceType,
 )
 from cases.models.choices import (
@@ -27,6 +29,26 @@ from cases.models.choices import (
     ViolenceForm,
 )
 from cases.services import case_open
+
+# (key, operator, name, kind, capacity, agencies that may place besides the operator)
+DEMO_SAFE_HOUSES = [
+    (
+        "rumah_aman",
+        "UPTD PPA",
+        "Rumah Aman UPTD PPA",
+        SafeHouse.Kind.SAFE_HOUSE,
+        6,
+        ["Dinsos"],
+    ),
+    (
+        "lksa",
+        "LKSA Harapan Bunda",
+        "LKSA Harapan Bunda",
+        SafeHouse.Kind.LKSA,
+        20,
+        ["Dinsos", "UPTD PPA"],
+    ),
+]
 
 # (agency, intake, lead, status, risk, forms, child, sex, birth, days since the report)
 DEMO_CASES = [
@@ -106,14 +128,61 @@ DEMO_CASES = [
 
 
 def demo_cases_seed() -> int:
-    """Create the demo cases once; returns how many were created (0 when they exist)."""
+    """Create the demo cases once; returns how many were created (0 when they exist).
+    The safe houses and their placements are refreshed on every run."""
     agencies = {agency.nomenclature: agency for agency in Agency.objects.all()}
-    if Case.objects.filter(lead_agency__in=agencies.values()).exists():
-        return 0
-    for row in DEMO_CASES:
-        _demo_case(agencies, *row)
-    _demo_complaint(agencies["Dinsos"])
-    return len(DEMO_CASES)
+    created = 0
+    if not Case.objects.filter(lead_agency__in=agencies.values()).exists():
+        for row in DEMO_CASES:
+            _demo_case(agencies, *row)
+        _demo_complaint(agencies["Dinsos"])
+        created = len(DEMO_CASES)
+    _demo_placements(agencies, _demo_safe_houses(agencies))
+    return created
+
+
+def _demo_safe_houses(agencies) -> dict[str, SafeHouse]:
+    """The UPTD PPA's rumah aman (Dinsos may place) and the LKSA's places."""
+    houses = {}
+    for key, operator, name, kind, capacity, placing in DEMO_SAFE_HOUSES:
+        house, created = SafeHouse.objects.update_or_create(
+            operator=agencies[operator],
+            name=name,
+            defaults={"kind": kind, "capacity": capacity, "is_active": True},
+        )
+        if created:  # an address changed since is the operator's, not the demo's
+            house.address = "Alamat rahasia, contoh untuk demo (bukan alamat nyata)."
+            house.save(update_fields=["address"])
+        house.placing_agencies.set([agencies[nomenclature] for nomenclature in placing])
+        houses[key] = house
+    return houses
+
+
+def _demo_placements(agencies, houses) -> None:
+    """Three stays on demo cases, one beyond its planned end; made once."""
+    if Placement.objects.filter(safe_house__in=houses.values()).exists():
+        return
+    dinsos = list(Case.objects.filter(lead_agency=agencies["Dinsos"]).order_by("pk"))
+    uptd = list(Case.objects.filter(lead_agency=agencies["UPTD PPA"]).order_by("pk"))
+    if len(dinsos) < 2 or not uptd:
+        return  # the demo cases belong to someone else's data: leave them alone
+    today = timezone.localdate()
+    stays = [
+        # (case, house, started days ago, planned days): Anak Contoh Dua is past her end.
+        (dinsos[1], houses["rumah_aman"], 10, 7),
+        (uptd[0], houses["rumah_aman"], 3, 7),
+        (dinsos[0], houses["lksa"], 2, 14),
+    ]
+    for case, house, days_ago, planned_days in stays:
+        started = today - datetime.timedelta(days=days_ago)
+        Placement.objects.create(
+            case=case,
+            safe_house=house,
+            operator=house.operator,
+            started_on=started,
+            planned_end_on=started + datetime.timedelta(days=planned_days),
+            recorded_by=case.lead_caseworker or case.opened_by,
+        )
 
 
 def _demo_complaint(agency) -> None:

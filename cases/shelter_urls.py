@@ -1,7 +1,8 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
-# Placeholder until the feature's views land.
+from cases.views import shelters
+
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="safe-house-list"),
+    path("", shelters.SafeHouseListView.as_view(), name="safe-house-list"),
+    path("<int:pk>/", shelters.SafeHouseDetailView.as_view(), name="safe-house-detail"),
 ]

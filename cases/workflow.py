@@ -23,7 +23,6 @@ from cases.models import (
     CaseViolenceForm,
     CounsellingSession,
     InterventionPlan,
-    Placement,
     Restitution,
     ServiceDeadline,
     ServiceRecord,
@@ -328,23 +327,6 @@ def session_record_attendance(*, session, recorded_by, attendance: str, reschedu
             previous=session,
         )
     return session
-
-
-@transaction.atomic
-def placement_start(
-    *, case: Case, placed_by, operator, started_on, planned_end_on=None, place_name=""
-):
-
-    _require_editor(case, placed_by)
-    placement = Placement(
-        case=case,
-        operator=operator,
-        place_name=place_name,
-        started_on=started_on,
-        planned_end_on=planned_end_on or Placement.default_planned_end(started_on),
-        recorded_by=placed_by,
-    )
-    return _save_new(placement, by=placed_by)
 
 
 @transaction.atomic

@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "task": "sinergi.agreements_warn_expiring",
         "schedule": 60 * 60,
     },
+    # Safe-house stays beyond their planned end: the case supervisors hear once per end.
+    "placements-overdue": {
+        "task": "sinergi.placements_flag_overdue",
+        "schedule": 60 * 60,
+    },
 }
 
 

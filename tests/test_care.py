@@ -6,8 +6,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from cases import workflow
-from cases.models import Case, CaseViolenceForm, Restitution, ServiceDeadline, ServiceRecord
+from cases import shelters, workflow
+from cases.models import (
+    Case,
+    CaseViolenceForm,
+    Restitution,
+    SafeHouse,
+    ServiceDeadline,
+    ServiceRecord,
+)
 from cases.services import case_open
 
 pytestmark = pytest.mark.django_db
@@ -87,21 +94,30 @@ def test_a_no_show_is_rescheduled_and_keeps_its_history(case, ani):
     assert (new.rescheduled_from, new.scheduled_at, new.attendance) == (session, later, "terjadwal")
 
 
-def test_a_placement_defaults_to_seven_days_and_is_flagged_when_exceeded(case, ani, dinsos):
+@pytest.fixture
+def safe_house(uptd_ppa, dinsos):
+    house = SafeHouse.objects.create(
+        operator=uptd_ppa, name="Rumah Aman Uji", kind=SafeHouse.Kind.SAFE_HOUSE, capacity=4
+    )
+    house.placing_agencies.set([dinsos])
+    return house
+
+
+def test_a_placement_defaults_to_seven_days_and_is_flagged_when_exceeded(case, ani, safe_house):
     started = timezone.localdate() - datetime.timedelta(days=10)
-    placement = workflow.placement_start(
-        case=case, placed_by=ani, operator=dinsos, started_on=started
+    placement = shelters.placement_start(
+        case=case, placed_by=ani, safe_house=safe_house, started_on=started
     )
     assert placement.planned_end_on == started + datetime.timedelta(days=7)
     assert placement.is_beyond_planned_stay()
 
 
-def test_a_placement_cannot_end_before_it_starts(case, ani, dinsos):
+def test_a_placement_cannot_end_before_it_starts(case, ani, safe_house):
     with pytest.raises(ValidationError):
-        workflow.placement_start(
+        shelters.placement_start(
             case=case,
             placed_by=ani,
-            operator=dinsos,
+            safe_house=safe_house,
             started_on=timezone.localdate(),
             planned_end_on=timezone.localdate() - datetime.timedelta(days=1),
         )

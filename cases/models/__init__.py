@@ -1,7 +1,6 @@
 from cases.models.audit import AuditEvent
 from cases.models.care import (
     CounsellingSession,
-    Placement,
     Restitution,
     ServiceDeadline,
     ServiceRecord,
@@ -18,6 +17,7 @@ from cases.models.cases import (
 from cases.models.complaints import Complaint, ComplaintParty
 from cases.models.documents import CaseDocument, CaseDocumentUserObjectPermission, DocumentKind
 from cases.models.people import Person
+from cases.models.shelters import Placement, SafeHouse
 from cases.models.work import Assessment, CaseNote, InterventionPlan, ServiceType
 
 __all__ = [
@@ -43,5 +43,6 @@ __all__ = [
     "Placement",
     "Restitution",
     "ServiceDeadline",
+    "SafeHouse",
     "ServiceRecord",
 ]

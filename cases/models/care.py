@@ -1,5 +1,5 @@
-"""Services given to the child: deadlines, records, counselling sessions, safe-house
-placements and restitution."""
+"""Services given to the child: deadlines, records, counselling sessions and restitution
+(safe-house placements are in ``shelters``)."""
 
 from datetime import timedelta
 
@@ -19,7 +19,6 @@ from cases.models.work import HEALTH_SERVICES, LEGAL_SERVICES, ServiceType
 
 DEFAULT_SERVICE_HOURS = 7 * 24
 RESTITUTION_PAYMENT_DAYS = 30  # PP 29/2025 Ps 8: statutory, not configurable
-DEFAULT_SAFE_HOUSE_DAYS = 7
 
 
 class ServiceDeadline(models.Model):
@@ -142,50 +141,6 @@ class CounsellingSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} · {self.scheduled_at:%Y-%m-%d %H:%M}"
-
-
-class Placement(models.Model):
-    """A stay in a safe house or shelter (rumah aman, LKSA) given as a service."""
-
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="placements")
-    operator = models.ForeignKey(
-        Agency,
-        verbose_name=_("safe house or shelter operator"),
-        on_delete=models.PROTECT,
-        related_name="+",
-    )
-    place_name = EncryptedTextField(_("place"), blank=True)  # where a safe house is: secret
-    started_on = models.DateField(_("start"))
-    planned_end_on = models.DateField(_("planned end"))
-    ended_on = models.DateField(_("actual end"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-
-    case_section = CaseSection.PLAN
-    objects = CaseContentQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("placement")
-        verbose_name_plural = _("placements")
-        ordering = ["-started_on"]
-
-    def __str__(self) -> str:
-        return f"{self.case} · {self.started_on}"
-
-    def clean(self) -> None:
-        if self.planned_end_on and self.started_on and self.planned_end_on < self.started_on:
-            raise ValidationError({"planned_end_on": _("The planned end is before the start.")})
-        if self.ended_on and self.started_on and self.ended_on < self.started_on:
-            raise ValidationError({"ended_on": _("The end is before the start.")})
-
-    def is_beyond_planned_stay(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.ended_on is None and today > self.planned_end_on
-
-    @staticmethod
-    def default_planned_end(started_on):
-        return started_on + timedelta(days=DEFAULT_SAFE_HOUSE_DAYS)
 
 
 class Restitution(models.Model):

@@ -4,6 +4,7 @@ from django.views.decorators.http import require_POST
 
 from agencies.auth import client_ip
 from agencies.models import User
+from agencies.network_scope import SAFE_HOUSE_ROLES
 from agencies.roles import Role, agency_of, has_role
 from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
 from cases import care_forms
@@ -138,13 +139,16 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "sessions": CounsellingSession.objects.visible_to(user).filter(case=case),
         "placements": Placement.objects.visible_to(user)
         .filter(case=case)
-        .select_related("operator"),
+        .select_related("operator", "safe_house"),
         "restitution": Restitution.objects.visible_to(user).filter(case=case).first(),
         "service_form": care_forms.ServicePlanForm(case=case),
         "deliver_form": care_forms.ServiceDeliverForm(),
         "session_form": care_forms.SessionForm(),
         "attendance_form": care_forms.AttendanceForm(),
-        "placement_form": care_forms.PlacementForm(case=case),
+        "sees_safe_houses": has_role(user, *SAFE_HOUSE_ROLES),
+        "placement_form": care_forms.PlacementForm(user=user),
+        "placement_end_form": care_forms.PlacementEndForm(),
+        "placement_extend_form": care_forms.PlacementExtendForm(),
         "police_form": care_forms.PoliceReportForm(),
         "restitution_form": care_forms.RestitutionForm(),
         "restitution_paid_form": care_forms.RestitutionPaidForm(),

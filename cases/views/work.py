@@ -13,13 +13,14 @@ from agencies.auth import client_ip
 from agencies.models import User
 from agencies.roles import Role
 from agencies.views.scoped import get_visible_or_404
-from cases import care_forms, workflow
+from cases import care_forms, shelters, workflow
 from cases.documents import document_open, document_upload
 from cases.models import (
     Case,
     CaseDocument,
     CounsellingSession,
     InterventionPlan,
+    Placement,
     Restitution,
     ServiceRecord,
 )
@@ -175,10 +176,33 @@ def _record_attendance(request, case):
 
 
 def _start_placement(request, case):
-    form = care_forms.PlacementForm(request.POST, case=case)
+    form = care_forms.PlacementForm(request.POST, user=request.user)
     _raise_unless_valid(form)
-    workflow.placement_start(case=case, placed_by=request.user, **form.cleaned_data)
+    shelters.placement_start(case=case, placed_by=request.user, **form.cleaned_data)
     return _("The placement is recorded.")
+
+
+def _end_placement(request, case):
+    form = care_forms.PlacementEndForm(request.POST)
+    _raise_unless_valid(form)
+    placement = _record_of(Placement, request, case, form.cleaned_data["placement"])
+    shelters.placement_end(
+        placement=placement, ended_by=request.user, ended_on=form.cleaned_data["ended_on"]
+    )
+    return _("The end of the placement is recorded.")
+
+
+def _extend_placement(request, case):
+    form = care_forms.PlacementExtendForm(request.POST)
+    _raise_unless_valid(form)
+    placement = _record_of(Placement, request, case, form.cleaned_data["placement"])
+    shelters.placement_extend(
+        placement=placement,
+        extended_by=request.user,
+        planned_end_on=form.cleaned_data["planned_end_on"],
+        reason=form.cleaned_data["reason"],
+    )
+    return _("The placement is extended.")
 
 
 def _record_police_report(request, case):
@@ -256,6 +280,8 @@ ACTIONS = {
     "sesi": _schedule_session,
     "kehadiran": _record_attendance,
     "penempatan": _start_placement,
+    "penempatan-selesai": _end_placement,
+    "penempatan-perpanjang": _extend_placement,
     "lapor-polisi": _record_police_report,
     "restitusi": _record_restitution,
     "restitusi-dibayar": _record_restitution_paid,
