@@ -34,7 +34,7 @@ class AgreementForm(forms.Form):
     valid_from = forms.DateField(label=_("Valid from"), widget=_DATE)
     valid_until = forms.DateField(label=_("Valid until"), widget=_DATE)
     on_time_target = forms.IntegerField(
-        label=_("Target: % of referrals answered on time"),
+        label=_("Target: percent of referrals answered on time"),
         min_value=1,
         max_value=100,
         initial=DEFAULT_ON_TIME_TARGET,

@@ -78,7 +78,7 @@ class Agreement(models.Model):
         blank=True,
     )
     on_time_target = models.PositiveSmallIntegerField(
-        _("target: % of referrals answered on time"),
+        _("target: percent of referrals answered on time"),
         default=DEFAULT_ON_TIME_TARGET,
         validators=[MinValueValidator(1), MaxValueValidator(100)],
     )
