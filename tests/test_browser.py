@@ -171,3 +171,50 @@ def test_ani_refers_a_case_sari_accepts_and_citra_reads_it(demo_server, page):
     expect(page.get_by_role("tab", name="Asesmen")).to_be_visible()
     expect(page.get_by_role("tab", name="Catatan dan kunjungan")).to_have_count(0)
     assert page.console_errors == []
+
+
+def test_fajar_records_an_agreement_a_member_and_finds_the_gaps(demo_server, page):
+    from playwright.sync_api import expect
+
+    sign_in(page, demo_server, "fajar")
+    page.locator("#language-select").select_option("id")
+    expect(page.locator("html")).to_have_attribute("lang", "id")
+    page.get_by_role("link", name="Kesepakatan Bersama", exact=True).first.click()
+    page.get_by_role("link", name="Catat Kesepakatan Bersama").click()
+
+    page.get_by_label("Judul").fill("Kesepakatan Penanganan Anak Korban Kekerasan")
+    page.get_by_label("Nomor").fill("KB/UJI/2026")
+    page.get_by_label("Tanggal penandatanganan").fill("2026-01-15")
+    page.get_by_label("Berlaku mulai").fill("2026-01-15")
+    page.get_by_label("Berlaku sampai").fill("2028-01-14")
+    page.get_by_label("Dinsos", exact=True).check()
+    page.get_by_label("UPTD PPA", exact=True).check()
+    page.get_by_label("Dokumen yang ditandatangani (PDF)").set_input_files(
+        files=[{"name": "kb.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.4\n%%EOF"}]
+    )
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.locator("h1")).to_have_text("Kesepakatan Penanganan Anak Korban Kekerasan")
+    expect(page.get_by_role("link", name="Unduh")).to_be_visible()
+
+    page.locator("#id_agency").select_option(label="Dinsos")
+    page.locator("#id_service_type").select_option("rehabilitasi_sosial")
+    page.locator("#id_description").fill("Rehabilitasi sosial dalam 7 hari")
+    page.get_by_role("button", name="Tambahkan komitmen").click()
+    expect(page.get_by_role("cell", name="Rehabilitasi sosial dalam 7 hari")).to_be_visible()
+
+    page.goto(f"{demo_server}/jejaring/anggota/")
+    page.get_by_role("link", name="Tambahkan anggota jejaring").click()
+    page.locator("#id_type").select_option("psm")
+    page.get_by_label("Nama", exact=True).fill("Ibu Uji Coba")
+    page.locator("#id_area").select_option("64.71.06.1002")  # Telaga Sari, Balikpapan Kota
+    page.get_by_label("Telepon").fill("0812 0000 1234")
+    page.get_by_role("button", name="Simpan").click()
+    expect(page.get_by_role("cell", name="Ibu Uji Coba")).to_be_visible()
+
+    page.get_by_role("link", name="Cakupan per wilayah").click()
+    page.locator("#id_gap").select_option("tksk")
+    page.get_by_role("button", name="Saring").click()
+    # Balikpapan Kota has no TKSK in the demo; Balikpapan Timur has one.
+    expect(page.get_by_test_id("area-64.71.06")).to_be_visible()
+    expect(page.get_by_test_id("area-64.71.01")).to_have_count(0)
+    assert page.console_errors == []
