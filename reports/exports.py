@@ -87,3 +87,37 @@ def export_response(
         response = HttpResponse(_xlsx_bytes(rows, columns), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+class ExportableListMixin:
+    """A list page whose filtered list also downloads whole: ``?format=csv`` or ``xlsx``.
+
+    The rows come from the view's own scoped and filtered queryset, so an export never
+    holds more than the pages would show.
+    """
+
+    export_columns: list[Column] = []
+    export_basename = ""
+
+    def export_rows(self, queryset) -> Iterable:
+        return queryset.iterator(chunk_size=500)
+
+    def get(self, request, *args, **kwargs):
+        file_format = request.GET.get("format")
+        if file_format in FORMATS:
+            return export_response(
+                request=request,
+                rows=self.export_rows(self.get_queryset()),
+                columns=self.export_columns,
+                basename=self.export_basename,
+                file_format=file_format,
+                model=self.model,
+            )
+        return super().get(request, *args, **kwargs)
+
+    def filter_query(self) -> str:
+        """The current filters, for pagination and download links to keep."""
+        filters = self.request.GET.copy()
+        filters.pop("page", None)
+        filters.pop("format", None)
+        return filters.urlencode()

@@ -85,3 +85,29 @@ def redis_url() -> str:
     if not url:
         pytest.skip("REDIS_URL is not set: this test needs a real Redis")
     return url
+
+
+@pytest.fixture
+def committed_demo(tmp_path, redis_url) -> dict[str, str]:
+    """The environment of a separate, committed database holding the demo city, for a
+    real worker or server to use (nothing is rolled back under them)."""
+    from tests.browser import server_environment
+    from tests.processes import manage_output
+
+    env = {**server_environment(tmp_path), "REDIS_URL": redis_url}
+    manage_output(env, "migrate", "--noinput")
+    manage_output(env, "seed_demo")
+    return env
+
+
+@pytest.fixture
+def demo_worker(committed_demo):
+    """One real Celery worker on the committed demo, consuming its own queue."""
+    import uuid
+
+    from tests.processes import start_worker, stop_worker
+
+    queue = f"sinergi-test-{uuid.uuid4().hex[:8]}"
+    process = start_worker(committed_demo, queue, committed_demo["SINERGI_VAR_DIR"] + "/worker.log")
+    yield queue
+    stop_worker(process)

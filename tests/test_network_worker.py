@@ -2,14 +2,12 @@
 real, committed database holding the demo city (whose agreement ends within 60 days)."""
 
 import json
-import uuid
 
 import pytest
 
 from agencies.tasks import agreements_warn_expiring
 from config.celery import app
-from tests.browser import server_environment
-from tests.processes import manage_output, start_worker, stop_worker
+from tests.processes import manage_output
 
 REPORT = """
 import json
@@ -21,26 +19,10 @@ print(json.dumps(sorted(
 """
 
 
-@pytest.fixture
-def committed_demo(tmp_path, redis_url):
-    env = {**server_environment(tmp_path), "REDIS_URL": redis_url}
-    manage_output(env, "migrate", "--noinput")
-    manage_output(env, "seed_demo")
-    return env
-
-
-@pytest.fixture
-def worker(committed_demo):
-    queue = f"sinergi-network-{uuid.uuid4().hex[:8]}"
-    process = start_worker(committed_demo, queue, committed_demo["SINERGI_VAR_DIR"] + "/worker.log")
-    yield queue
-    stop_worker(process)
-
-
 @pytest.mark.services
-def test_the_worker_reminds_the_coordinators_once(committed_demo, worker):
-    first = agreements_warn_expiring.apply_async(queue=worker).get(timeout=120)
-    second = agreements_warn_expiring.apply_async(queue=worker).get(timeout=120)
+def test_the_worker_reminds_the_coordinators_once(committed_demo, demo_worker):
+    first = agreements_warn_expiring.apply_async(queue=demo_worker).get(timeout=120)
+    second = agreements_warn_expiring.apply_async(queue=demo_worker).get(timeout=120)
     assert (first, second) == (1, 0)
     report = json.loads(manage_output(committed_demo, "shell", "-c", REPORT).splitlines()[-1])
     assert report == [["fajar", "agreement_expiring_60"]]

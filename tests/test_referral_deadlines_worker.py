@@ -2,14 +2,12 @@
 committed database (its own, like the browser tests', so nothing is rolled back under it)."""
 
 import json
-import uuid
 
 import pytest
 
 from config.celery import app
 from referrals.tasks import referrals_sweep_deadlines
-from tests.browser import server_environment
-from tests.processes import manage_output, start_worker, stop_worker
+from tests.processes import manage_output
 
 MAKE_THE_WAITING_REFERRAL_OVERDUE = """
 import datetime
@@ -31,35 +29,19 @@ print(json.dumps({
 """
 
 
-@pytest.fixture
-def committed_demo(tmp_path, redis_url):
-    env = {**server_environment(tmp_path), "REDIS_URL": redis_url}
-    manage_output(env, "migrate", "--noinput")
-    manage_output(env, "seed_demo")
-    return env
-
-
-@pytest.fixture
-def worker(committed_demo):
-    queue = f"sinergi-deadlines-{uuid.uuid4().hex[:8]}"
-    process = start_worker(committed_demo, queue, committed_demo["SINERGI_VAR_DIR"] + "/worker.log")
-    yield queue
-    stop_worker(process)
-
-
 def _report(env) -> dict:
     return json.loads(manage_output(env, "shell", "-c", REPORT).strip().splitlines()[-1])
 
 
 @pytest.mark.services
-def test_the_worker_expires_overdue_referrals_once(committed_demo, worker):
+def test_the_worker_expires_overdue_referrals_once(committed_demo, demo_worker):
     manage_output(committed_demo, "shell", "-c", MAKE_THE_WAITING_REFERRAL_OVERDUE)
     before = json.loads(
         manage_output(committed_demo, "shell", "-c", REPORT).strip().splitlines()[-1]
     )
 
-    first = referrals_sweep_deadlines.apply_async(queue=worker).get(timeout=120)
-    second = referrals_sweep_deadlines.apply_async(queue=worker).get(timeout=120)
+    first = referrals_sweep_deadlines.apply_async(queue=demo_worker).get(timeout=120)
+    second = referrals_sweep_deadlines.apply_async(queue=demo_worker).get(timeout=120)
 
     assert first["expired"] == 1
     assert second == {"warned": 0, "expired": 0}

@@ -5,7 +5,6 @@ import csv
 import datetime
 import io
 import json
-import uuid
 
 import openpyxl
 import pytest
@@ -19,9 +18,8 @@ from cases.models import AuditEvent, Case, CaseParty, Person, Placement, SafeHou
 from cases.services import case_open
 from cases.tasks import placements_sweep_overdue
 from config.celery import app
-from tests.browser import server_environment
 from tests.factories import AgencyFactory
-from tests.processes import manage_output, start_worker, stop_worker
+from tests.processes import manage_output
 
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
@@ -603,26 +601,10 @@ print(json.dumps({
 """
 
 
-@pytest.fixture
-def committed_demo(tmp_path, redis_url):
-    env = {**server_environment(tmp_path), "REDIS_URL": redis_url}
-    manage_output(env, "migrate", "--noinput")
-    manage_output(env, "seed_demo")
-    return env
-
-
-@pytest.fixture
-def worker(committed_demo):
-    queue = f"sinergi-placements-{uuid.uuid4().hex[:8]}"
-    process = start_worker(committed_demo, queue, committed_demo["SINERGI_VAR_DIR"] + "/worker.log")
-    yield queue
-    stop_worker(process)
-
-
 @pytest.mark.services
-def test_the_worker_flags_the_demo_stay_beyond_its_plan_once(committed_demo, worker):
-    first = placements_sweep_overdue.apply_async(queue=worker).get(timeout=120)
-    second = placements_sweep_overdue.apply_async(queue=worker).get(timeout=120)
+def test_the_worker_flags_the_demo_stay_beyond_its_plan_once(committed_demo, demo_worker):
+    first = placements_sweep_overdue.apply_async(queue=demo_worker).get(timeout=120)
+    second = placements_sweep_overdue.apply_async(queue=demo_worker).get(timeout=120)
 
     assert first == {"flagged": 1}
     assert second == {"flagged": 0}

@@ -30,7 +30,7 @@ from agencies.views.network_common import network_view
 from agencies.views.scoped import ScopedListView, get_visible_or_404
 from cases.models import AuditEvent
 from cases.services import audit_record
-from reports.exports import Column, export_response
+from reports.exports import Column, ExportableListMixin
 
 AGREEMENT_COLUMNS = [
     Column("number", gettext_lazy("Number"), lambda a: a.number),
@@ -43,29 +43,17 @@ AGREEMENT_COLUMNS = [
 ]
 
 
-class AgreementListView(RoleRequiredMixin, ScopedListView):
+class AgreementListView(RoleRequiredMixin, ExportableListMixin, ScopedListView):
     required_roles = NETWORK_ROLES
     model = Agreement
     template_name = "agencies/network/agreement_list.html"
     context_object_name = "agreements"
-
-    def get(self, request, *args, **kwargs):
-        self.filter_form = AgreementFilterForm(
-            request.GET or None, regency_id=network_membership(request.user).agency.regency_id
-        )
-        file_format = self.filter_form.data.get("format") if self.filter_form.is_bound else ""
-        if file_format in ("csv", "xlsx") and self.filter_form.is_valid():
-            return export_response(
-                request=request,
-                rows=self.get_queryset(),
-                columns=AGREEMENT_COLUMNS,
-                basename="kesepakatan-bersama",
-                file_format=file_format,
-                model=Agreement,
-            )
-        return super().get(request, *args, **kwargs)
+    export_columns = AGREEMENT_COLUMNS
+    export_basename = "kesepakatan-bersama"
 
     def narrow(self, queryset):
+        regency_id = network_membership(self.request.user).agency.regency_id
+        self.filter_form = AgreementFilterForm(self.request.GET or None, regency_id=regency_id)
         queryset = queryset.annotate(
             signatory_count=Count("signatories", distinct=True),
             commitment_count=Count("commitments", distinct=True),
@@ -84,11 +72,9 @@ class AgreementListView(RoleRequiredMixin, ScopedListView):
         return queryset
 
     def get_context_data(self, **kwargs):
-        filters = self.request.GET.copy()
-        filters.pop("page", None)
         return super().get_context_data(
             filter_form=self.filter_form,
-            filter_query=filters.urlencode(),
+            filter_query=self.filter_query(),
             may_record=is_network_coordinator(self.request.user),
             today=timezone.localdate(),
             **kwargs,

@@ -25,7 +25,7 @@ from agencies.views.form_errors import add_form_errors
 from agencies.views.mixins import RoleRequiredMixin
 from agencies.views.network_common import network_view
 from agencies.views.scoped import ScopedListView, get_visible_or_404
-from reports.exports import Column, export_response
+from reports.exports import Column, ExportableListMixin, export_response
 
 MEMBER_COLUMNS = [
     Column("type", gettext_lazy("Type"), lambda m: m.get_type_display()),
@@ -47,32 +47,22 @@ def _with_district_names(members, districts: dict) -> list:
     return members
 
 
-class NetworkMemberListView(RoleRequiredMixin, ScopedListView):
+class NetworkMemberListView(RoleRequiredMixin, ExportableListMixin, ScopedListView):
     required_roles = NETWORK_ROLES
     model = NetworkMember
     template_name = "agencies/network/member_list.html"
     context_object_name = "members"
+    export_columns = MEMBER_COLUMNS
+    export_basename = "jejaring-komunitas"
 
-    def get(self, request, *args, **kwargs):
-        self.regency_id = network_membership(request.user).agency.regency_id
-        self.filter_form = NetworkMemberFilterForm(request.GET or None, regency_id=self.regency_id)
-        self.districts = dict(
-            self.filter_form.fields["district"].queryset.values_list("code", "name")
-        )
-        file_format = self.filter_form.data.get("format") if self.filter_form.is_bound else ""
-        if file_format in ("csv", "xlsx") and self.filter_form.is_valid():
-            members = self.get_queryset()
-            return export_response(
-                request=request,
-                rows=(_with_district_names([m], self.districts)[0] for m in members.iterator()),
-                columns=MEMBER_COLUMNS,
-                basename="jejaring-komunitas",
-                file_format=file_format,
-                model=NetworkMember,
-            )
-        return super().get(request, *args, **kwargs)
+    def export_rows(self, queryset):
+        return (_with_district_names([m], self.districts)[0] for m in queryset.iterator())
 
     def narrow(self, queryset):
+        regency_id = network_membership(self.request.user).agency.regency_id
+        self.filter_form = NetworkMemberFilterForm(self.request.GET or None, regency_id=regency_id)
+        districts = self.filter_form.fields["district"].queryset
+        self.districts = dict(districts.values_list("code", "name"))
         queryset = queryset.select_related("area", "coordinating_agency").order_by(
             "area_id", "type", "name", "pk"
         )
@@ -92,11 +82,9 @@ class NetworkMemberListView(RoleRequiredMixin, ScopedListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         _with_district_names(context["members"], self.districts)
-        filters = self.request.GET.copy()
-        filters.pop("page", None)
         context.update(
             filter_form=self.filter_form,
-            filter_query=filters.urlencode(),
+            filter_query=self.filter_query(),
             may_record=keeps_network_registers(self.request.user),
             editable_agency_id=network_membership(self.request.user).agency_id,
         )

@@ -31,7 +31,7 @@ from agencies.prevention_forms import (
 )
 from agencies.views.network_common import network_view
 from agencies.views.scoped import ScopedListView, get_visible_or_404
-from reports.exports import FORMATS, Column, export_response
+from reports.exports import Column, ExportableListMixin
 
 
 def _field(name: str):
@@ -67,37 +67,23 @@ EXPORT_COLUMNS = [
 
 
 @method_decorator(network_view, name="dispatch")
-class PreventionListView(ScopedListView):
+class PreventionListView(ExportableListMixin, ScopedListView):
     """The register, filtered; ``?format=csv|xlsx`` downloads the filtered list whole."""
 
     model = PreventionActivity
     template_name = "agencies/prevention/list.html"
     context_object_name = "activities"
+    export_columns = EXPORT_COLUMNS
+    export_basename = "kegiatan-pencegahan"
 
     def narrow(self, queryset):
         self.filter_form = PreventionFilterForm(self.request.GET or None, user=self.request.user)
         return self.filter_form.apply(queryset).select_related("agency", "region__parent")
 
-    def get(self, request, *args, **kwargs):
-        file_format = request.GET.get("format")
-        if file_format in FORMATS:
-            return export_response(
-                request=request,
-                rows=self.get_queryset().iterator(chunk_size=500),
-                columns=EXPORT_COLUMNS,
-                basename="kegiatan-pencegahan",
-                file_format=file_format,
-                model=PreventionActivity,
-            )
-        return super().get(request, *args, **kwargs)
-
     def get_context_data(self, **kwargs):
-        filters = self.request.GET.copy()
-        filters.pop("page", None)
-        filters.pop("format", None)
         return super().get_context_data(
             filter_form=self.filter_form,
-            filter_query=filters.urlencode(),
+            filter_query=self.filter_query(),
             totals=self.object_list.totals(),
             is_coordinator=is_network_coordinator(self.request.user),
             **kwargs,

@@ -11,7 +11,7 @@ from agencies.views.scoped import ScopedDetailView, ScopedListView
 from cases.care_forms import SafeHouseFilterForm
 from cases.models import CaseParty, Placement, SafeHouse
 from cases.views.audited import AuditedReadMixin
-from reports.exports import FORMATS, Column, export_response
+from reports.exports import Column, ExportableListMixin
 
 # What an export carries: counts only, never the address or anyone staying there.
 EXPORT_COLUMNS = [
@@ -26,24 +26,13 @@ EXPORT_COLUMNS = [
 ]
 
 
-class SafeHouseListView(RoleRequiredMixin, ScopedListView):
+class SafeHouseListView(RoleRequiredMixin, ExportableListMixin, ScopedListView):
     required_roles = SAFE_HOUSE_ROLES
     model = SafeHouse
     template_name = "cases/shelters/safe_house_list.html"
     context_object_name = "houses"
-
-    def get(self, request, *args, **kwargs):
-        file_format = request.GET.get("format")
-        if file_format in FORMATS:
-            return export_response(
-                request=request,
-                rows=self.get_queryset(),
-                columns=EXPORT_COLUMNS,
-                basename="rumah-aman",
-                file_format=file_format,
-                model=SafeHouse,
-            )
-        return super().get(request, *args, **kwargs)
+    export_columns = EXPORT_COLUMNS
+    export_basename = "rumah-aman"
 
     def narrow(self, queryset):
         self.filter_form = SafeHouseFilterForm(self.request.GET or None, houses=queryset)
@@ -51,11 +40,8 @@ class SafeHouseListView(RoleRequiredMixin, ScopedListView):
         return self.filter_form.apply(houses).order_by("name", "pk")
 
     def get_context_data(self, **kwargs):
-        filters = self.request.GET.copy()
-        filters.pop("page", None)
-        filters.pop("format", None)
         return super().get_context_data(
-            filter_form=self.filter_form, filter_query=filters.urlencode(), **kwargs
+            filter_form=self.filter_form, filter_query=self.filter_query(), **kwargs
         )
 
 
