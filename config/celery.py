@@ -23,6 +23,11 @@ app.conf.beat_schedule = {
         "task": "sinergi.meetings_sweep",
         "schedule": 5 * 60,
     },
+    # Dashboards and public statistics read cells rebuilt here: data never older than a minute.
+    "reports-refresh": {
+        "task": "sinergi.reports_refresh",
+        "schedule": 60,
+    },
     # Joint agreements ending in 60 and 30 days: the signatories' coordinators hear once.
     "agreement-expiry": {
         "task": "sinergi.agreements_warn_expiring",
