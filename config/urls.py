@@ -13,5 +13,7 @@ urlpatterns = [
     path("jejaring/", include("agencies.network_urls")),
     path("pencegahan/", include("agencies.prevention_urls")),
     path("rumah-aman/", include("cases.shelter_urls")),
+    path("statistik/", include("reports.public_urls")),
+    path("dasbor/", include("reports.urls")),
     path("", include("agencies.urls")),
 ]
