@@ -103,7 +103,7 @@ class MembershipForm(forms.ModelForm):
 
     class Meta:
         model = Membership
-        fields = ["user", "agency", "unit", "position"]
+        fields = ["user", "agency", "unit", "position", "network_statistics"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -13,6 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from agencies.network_scope import NETWORK_ROLES, SAFE_HOUSE_ROLES
 from agencies.roles import Role, has_role
 
+# Who reads the agency dashboard; reports.dashboard takes it from here.
+AGENCY_DASHBOARD_ROLES = (Role.HEAD, Role.SUPERVISOR, Role.DATA_OFFICER)
+
 
 @dataclass(frozen=True)
 class Section:
@@ -74,6 +77,18 @@ SECTIONS: tuple[Section, ...] = (
         description=_("Follow-ups from meeting minutes assigned to you or your agency."),
         url_name="my-action-items",
         roles=(Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD, Role.COORDINATOR),
+    ),
+    Section(
+        label=_("Dashboard"),
+        description=_("Your agency's cases in figures: SIMFONI's cuts, month by month."),
+        url_name="agency-dashboard",
+        roles=AGENCY_DASHBOARD_ROLES,
+    ),
+    Section(
+        label=_("Network dashboard"),
+        description=_("The whole city network in aggregate figures; never a case."),
+        url_name="network-dashboard",
+        roles=(Role.COORDINATOR,),
     ),
     Section(
         label=_("Joint agreements"),

@@ -1,7 +1,8 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
-# Placeholder until the dashboards land.
+from reports import dashboard_views
+
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="agency-dashboard"),
+    path("", dashboard_views.agency_dashboard, name="agency-dashboard"),
+    path("jejaring/", dashboard_views.network_dashboard, name="network-dashboard"),
 ]

@@ -345,6 +345,14 @@ class Membership(models.Model):
         related_name="memberships",
     )
     position = models.CharField(_("position (jabatan)"), max_length=150, blank=True)
+    network_statistics = models.BooleanField(
+        _("sees the network's statistics"),
+        default=False,
+        help_text=_(
+            "Aggregate figures of every agency of the city, never a record. "
+            "Forum coordinators always have it."
+        ),
+    )
 
     class Meta:
         verbose_name = _("membership")

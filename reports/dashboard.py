@@ -1,0 +1,186 @@
+"""What the dashboards show: sums of statistics cells, never a case.
+
+Who sees which agencies' figures is decided here, once: the agency dashboard is for the
+heads, supervisors and data officers of one agency; the network dashboard is for forum
+coordinators and for people granted the network's statistics (``Membership.
+network_statistics``), and shows every agency of their city in aggregate only.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import Sum
+from django.utils.translation import gettext_lazy as _
+
+from agencies.models import Agency, Region
+from agencies.navigation import AGENCY_DASHBOARD_ROLES
+from agencies.roles import Role, has_role, membership_of
+from cases.models.choices import (
+    AmpkCategory,
+    DisabilityType,
+    Education,
+    PerpetratorRelationship,
+    PlaceType,
+    Sex,
+    ViolenceForm,
+)
+from reports.models import VICTIM_DIMENSIONS, Dimension, StatCell
+from reports.stats import AGE_BAND_LABELS, UNKNOWN
+
+# The cuts shown, in SIMFONI's order, with the labels of their values.
+CUTS = [
+    (Dimension.VIOLENCE_FORM, dict(ViolenceForm.choices)),
+    (Dimension.PLACE, dict(PlaceType.choices)),
+    (Dimension.RELATIONSHIP, dict(PerpetratorRelationship.choices)),
+    (Dimension.AGE_BAND, {label: label for label in AGE_BAND_LABELS}),
+    (Dimension.SEX, dict(Sex.choices)),
+    (Dimension.DISABILITY, dict(DisabilityType.choices)),
+    (Dimension.EDUCATION, dict(Education.choices)),
+    (Dimension.DISTRICT, {}),
+    (Dimension.AMPK, dict(AmpkCategory.choices)),
+]
+UNKNOWN_LABEL = _("Not recorded")
+
+
+def agency_dashboard_agency(user) -> Agency | None:
+    membership = membership_of(user)
+    if membership is None or not has_role(user, *AGENCY_DASHBOARD_ROLES):
+        return None
+    return membership.agency
+
+
+def network_regency(user) -> str | None:
+    """The city whose network statistics the user may read, or None."""
+    membership = membership_of(user)
+    if membership is None:
+        return None
+    if has_role(user, Role.COORDINATOR) or (
+        membership.network_statistics and not has_role(user, Role.COMMUNITY)
+    ):
+        return membership.agency.regency_id
+    return None
+
+
+@dataclass
+class CutRow:
+    value: str
+    label: str
+    cases: int
+    victims: int
+
+
+@dataclass
+class Cut:
+    dimension: str
+    label: str
+    per_victim: bool
+    rows: list[CutRow] = field(default_factory=list)
+
+    @property
+    def measure(self) -> str:
+        return "victims" if self.per_victim else "cases"
+
+    @property
+    def largest(self) -> int:
+        return max((getattr(row, self.measure) for row in self.rows), default=0)
+
+
+@dataclass
+class MonthRow:
+    month: date
+    new: int = 0
+    closed: int = 0
+    victims: int = 0
+
+    @property
+    def label(self) -> str:
+        return f"{self.month:%Y-%m}"
+
+
+@dataclass
+class Figures:
+    cases: int
+    victims: int
+    closed: int
+    open_at_end: int
+    months: list[MonthRow]
+    cuts: list[Cut]
+    per_agency: list[dict]
+
+    @property
+    def busiest_month(self) -> int:
+        return max((row.new for row in self.months), default=0)
+
+
+def _district_names(agencies) -> dict[str, str]:
+    """Kecamatan names of the agencies' cities, in one query whatever the cells hold."""
+    regencies = Agency.objects.filter(pk__in=[agency.pk for agency in agencies]).values(
+        "regency_id"
+    )
+    return dict(Region.objects.filter(parent_id__in=regencies).values_list("code", "name"))
+
+
+def _cuts(sums: dict, agencies) -> list[Cut]:
+    districts = _district_names(agencies)
+    cuts = []
+    for dimension, labels in CUTS:
+        cut = Cut(dimension, Dimension(dimension).label, dimension in VICTIM_DIMENSIONS)
+        labels = labels or districts
+        for (cell_dimension, value), (cases, victims) in sums.items():
+            if cell_dimension == dimension:
+                label = UNKNOWN_LABEL if value == UNKNOWN else labels.get(value, value)
+                cut.rows.append(CutRow(value, str(label), cases, victims))
+        cut.rows.sort(key=lambda row: (-getattr(row, cut.measure), row.label))
+        cuts.append(cut)
+    return cuts
+
+
+def _months(cells, first_month: date, last_month: date) -> list[MonthRow]:
+    rows: dict[date, MonthRow] = {}
+    for cell in (
+        cells.filter(dimension__in=[Dimension.TOTAL, Dimension.CLOSED])
+        .values("month", "dimension")
+        .annotate(cases=Sum("cases"), victims=Sum("victims"))
+    ):
+        row = rows.setdefault(cell["month"], MonthRow(cell["month"]))
+        if cell["dimension"] == Dimension.TOTAL:
+            row.new, row.victims = cell["cases"], cell["victims"]
+        else:
+            row.closed = cell["cases"]
+    return [rows[month] for month in sorted(rows) if first_month <= month <= last_month]
+
+
+def figures(agencies, first_month: date, last_month: date) -> Figures:
+    """Everything a dashboard shows for ``agencies`` over the months, in four queries."""
+    agency_cells = StatCell.objects.filter(agency__in=agencies)
+    in_range = agency_cells.between(first_month, last_month)
+    sums = {
+        (row["dimension"], row["value"]): (row["cases"], row["victims"])
+        for row in in_range.values("dimension", "value").annotate(
+            cases=Sum("cases"), victims=Sum("victims")
+        )
+    }
+    months = _months(agency_cells.filter(month__lte=last_month), first_month, last_month)
+    until_end = agency_cells.filter(month__lte=last_month)
+    ever = {
+        row["dimension"]: row["cases"]
+        for row in until_end.filter(dimension__in=[Dimension.TOTAL, Dimension.CLOSED])
+        .values("dimension")
+        .annotate(cases=Sum("cases"))
+    }
+    per_agency = list(
+        in_range.filter(dimension=Dimension.TOTAL)
+        .values("agency_id", "agency__name", "agency__nomenclature")
+        .annotate(cases=Sum("cases"), victims=Sum("victims"))
+        .order_by("-cases", "agency__name")
+    )
+    total_cases, total_victims = sums.get((Dimension.TOTAL, ""), (0, 0))
+    return Figures(
+        cases=total_cases,
+        victims=total_victims,
+        closed=sums.get((Dimension.CLOSED, ""), (0, 0))[0],
+        open_at_end=ever.get(Dimension.TOTAL, 0) - ever.get(Dimension.CLOSED, 0),
+        months=months,
+        cuts=_cuts(sums, agencies),
+        per_agency=per_agency,
+    )

@@ -1,0 +1,151 @@
+"""Dashboards: the figures of the agency and of the network, for those who may see them.
+
+The cast: ``dewi`` (head, DP3AKB), ``budi`` (supervisor, Dinas Sosial) and ``gita`` (data
+officer, DP3AKB) read their agency's dashboard; ``fajar`` (coordinator) reads the network's;
+``ani`` (caseworker), ``rina`` (community) and ``eko`` (admin) read neither.
+"""
+
+import datetime
+
+import pytest
+from django.urls import reverse
+
+from agencies.models import Membership
+from reports.stats import stats_refresh
+from tests.test_reports_stats import a_case, at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def figures_ready(dinsos, uptd_ppa, hadi, citra):
+    """Two Dinas Sosial cases (one with two children, one closed) and one UPTD PPA case."""
+    a_case(
+        dinsos,
+        hadi,
+        at(2026, 3, 10),
+        children=[("P", datetime.date(2013, 6, 1)), ("L", datetime.date(2018, 12, 24))],
+        forms=["seksual"],
+    )
+    a_case(
+        dinsos,
+        hadi,
+        at(2026, 4, 2),
+        children=[("P", datetime.date(2010, 1, 1))],
+        forms=["psikis"],
+        closed_at=at(2026, 5, 3),
+        status="terminasi",
+    )
+    a_case(uptd_ppa, citra, at(2026, 4, 20), children=[("L", datetime.date(2012, 2, 2))])
+    stats_refresh()
+
+
+PERIOD = {"first_month": "2026-01", "last_month": "2026-06"}
+
+
+def test_a_supervisor_sees_only_their_agencys_figures(client, budi, figures_ready):
+    client.force_login(budi)
+    response = client.get(reverse("agency-dashboard"), PERIOD)
+    figures = response.context["figures"]
+    assert (figures.cases, figures.victims, figures.closed, figures.open_at_end) == (2, 3, 1, 1)
+    cuts = {cut.dimension: cut for cut in figures.cuts}
+    assert {row.value: row.cases for row in cuts["violence_form"].rows} == {
+        "seksual": 1,
+        "psikis": 1,
+    }
+    assert {row.value: row.victims for row in cuts["sex"].rows} == {"P": 2, "L": 1}
+    page = response.content.decode()
+    assert "?violence=seksual" in page  # a supervisor may drill down to the case list
+    assert "BPN-" not in page  # never a case code
+
+
+def test_the_period_and_the_month_series_follow_the_filter(client, budi, figures_ready):
+    client.force_login(budi)
+    response = client.get(
+        reverse("agency-dashboard"), {"first_month": "2026-04", "last_month": "2026-04"}
+    )
+    figures = response.context["figures"]
+    assert (figures.cases, figures.victims) == (1, 1)
+    assert [row.label for row in figures.months] == ["2026-04"]
+    assert figures.open_at_end == 2  # March's case is still open; April's closes in May
+
+
+def test_a_wrong_period_falls_back_to_the_last_twelve_months(client, budi, figures_ready):
+    client.force_login(budi)
+    response = client.get(
+        reverse("agency-dashboard"), {"first_month": "2026-06", "last_month": "2026-01"}
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["last_month"]
+
+
+def test_a_data_officer_reads_figures_but_cannot_drill_into_cases(client, gita, figures_ready):
+    client.force_login(gita)
+    page = client.get(reverse("agency-dashboard"), PERIOD).content.decode()
+    assert "?violence=" not in page
+
+
+@pytest.mark.parametrize("username", ["ani", "rina", "eko", "hadi"])
+def test_others_are_refused_both_dashboards(client, request, username):
+    client.force_login(request.getfixturevalue(username))
+    assert client.get(reverse("agency-dashboard")).status_code == 403
+    assert client.get(reverse("network-dashboard")).status_code == 403
+
+
+def test_the_coordinator_sees_the_whole_network_in_aggregate(
+    client, fajar, uptd_ppa, figures_ready
+):
+    client.force_login(fajar)
+    response = client.get(reverse("network-dashboard"), PERIOD)
+    figures = response.context["figures"]
+    assert (figures.cases, figures.victims) == (3, 4)
+    assert {row["agency__nomenclature"]: row["cases"] for row in figures.per_agency} == {
+        "Dinsos": 2,
+        "UPTD PPA": 1,
+    }
+    one = client.get(reverse("network-dashboard"), {**PERIOD, "agency": uptd_ppa.pk})
+    assert (one.context["figures"].cases, one.context["figures"].victims) == (1, 1)
+    assert "?violence=" not in one.content.decode()  # aggregates only, never a case
+
+
+def test_a_head_granted_the_network_scope_reads_it_without_any_record(client, dewi, figures_ready):
+    client.force_login(dewi)
+    assert client.get(reverse("network-dashboard")).status_code == 403
+    Membership.objects.filter(user=dewi).update(network_statistics=True)
+    response = client.get(reverse("network-dashboard"), PERIOD)
+    assert response.context["figures"].cases == 3
+    assert client.get(reverse("case-list")).context["cases"].count() == 0  # still no case
+
+
+def test_another_agency_chosen_from_another_city_is_refused(client, fajar, figures_ready):
+    from tests.factories import AgencyFactory
+
+    elsewhere = AgencyFactory(regency_id="64.72")
+    client.force_login(fajar)
+    response = client.get(reverse("network-dashboard"), {**PERIOD, "agency": elsewhere.pk})
+    assert response.context["form"].errors["agency"]
+    assert response.context["figures"].cases == 3  # the whole network, not Samarinda
+
+
+def test_the_dashboards_cost_the_same_queries_whatever_the_data(
+    client, budi, fajar, dinsos, hadi, django_assert_num_queries
+):
+    stats_refresh()
+    for user, url, queries in (
+        (budi, reverse("agency-dashboard"), 12),
+        (fajar, reverse("network-dashboard"), 13),
+    ):
+        client.force_login(user)
+        client.get(url, PERIOD)
+        with django_assert_num_queries(queries):
+            client.get(url, PERIOD)
+    for day in range(1, 8):
+        a_case(dinsos, hadi, at(2026, 3, day), children=[("P", datetime.date(2014, 1, day))])
+    stats_refresh()
+    for user, url, queries in (
+        (budi, reverse("agency-dashboard"), 12),
+        (fajar, reverse("network-dashboard"), 13),
+    ):
+        client.force_login(user)
+        with django_assert_num_queries(queries):
+            client.get(url, PERIOD)
