@@ -50,3 +50,32 @@ class DashboardFilterForm(forms.Form):
         if "agency" in self.fields and self.is_bound and self.is_valid():
             return self.cleaned_data["agency"]
         return None
+
+
+class TrendForm(forms.Form):
+    period = forms.ChoiceField(
+        label=_("Period"),
+        choices=[("year", _("Year by year")), ("month", _("Month by month"))],
+        required=False,
+    )
+    year = forms.IntegerField(label=_("Up to year"), min_value=2000, max_value=2100, required=False)
+    measure = forms.ChoiceField(
+        label=_("Count"),
+        choices=[("cases", _("Cases (kasus)")), ("victims", _("Victims (korban)"))],
+        required=False,
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Agency"), queryset=Agency.objects.none(), required=False, empty_label=_("All")
+    )
+
+    def __init__(self, data=None, *, agencies=None):
+        super().__init__(data or None)
+        if agencies is None:
+            del self.fields["agency"]
+        else:
+            self.fields["agency"].queryset = agencies
+
+    def choice(self, name: str, default):
+        if self.is_bound and self.is_valid() and self.cleaned_data.get(name):
+            return self.cleaned_data[name]
+        return default

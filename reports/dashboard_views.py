@@ -4,12 +4,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agencies.models import Agency
 from agencies.roles import Role, has_role
+from reports import trends
 from reports.dashboard import agency_dashboard_agency, figures, network_regency
-from reports.dashboard_forms import DashboardFilterForm
+from reports.dashboard_forms import DashboardFilterForm, TrendForm
+from reports.exports import FORMATS, Column, export_response
+from reports.models import StatCell
 from reports.stats import data_as_of
 
 
@@ -27,6 +32,7 @@ def _render(request, *, network, title, agencies, form, scope_note, drill_to_cas
             "data_as_of": data_as_of(),
             "scope_note": scope_note,
             "drill_to_cases": drill_to_cases,
+            "network": network,
             "other_dashboard": _other_dashboard(request.user, from_network=network),
         },
     )
@@ -76,4 +82,66 @@ def network_dashboard(request):
         form=form,
         scope_note=_("Every agency of the city, in aggregate: no figure here opens a case."),
         drill_to_cases=False,
+    )
+
+
+def _trend_scope(request):
+    """(agencies, form) for the trend page: the user's agency, or with ``?scope=network``
+    the city network for those who may read it."""
+    if request.GET.get("scope") == "network":
+        regency_id = network_regency(request.user)
+        if regency_id is None:
+            raise PermissionDenied
+        agencies = Agency.objects.filter(regency_id=regency_id, is_active=True).order_by("name")
+        form = TrendForm(request.GET, agencies=agencies)
+        chosen = form.choice("agency", None)
+        return ([chosen] if chosen else agencies), form
+    agency = agency_dashboard_agency(request.user)
+    if agency is None:
+        raise PermissionDenied
+    return [agency], TrendForm(request.GET)
+
+
+def _trend_columns(trend, period: str) -> list[Column]:
+    columns = [Column("form", gettext_lazy("Form of violence"), lambda row: row.label)]
+    for index, column in enumerate(trend.columns):
+        header = str(column) if period == "year" else f"{column:%Y-%m}"
+        columns.append(Column(header, header, lambda row, i=index: row.counts[i]))
+        if period == "year" and index:
+            label = _("Change %(year)s (%%)") % {"year": column}
+            columns.append(Column(f"change-{column}", label, lambda row, i=index: row.changes[i]))
+    return columns
+
+
+@login_required
+def violence_trend(request):
+    agencies, form = _trend_scope(request)
+    period = form.choice("period", "year")
+    measure = form.choice("measure", "cases")
+    year = form.choice("year", timezone.localdate().year)
+    if period == "year":
+        trend = trends.yearly(agencies, measure=measure, last_year=year)
+    else:
+        trend = trends.monthly(agencies, measure=measure, year=year)
+    file_format = request.GET.get("format")
+    if file_format in FORMATS:
+        return export_response(
+            request=request,
+            rows=[*trend.rows, trend.total],
+            columns=_trend_columns(trend, period),
+            basename=f"tren-bentuk-kekerasan-{year}",
+            file_format=file_format,
+            model=StatCell,
+        )
+    return render(
+        request,
+        "reports/trend.html",
+        {
+            "form": form,
+            "trend": trend,
+            "period": period,
+            "measure": measure,
+            "network": request.GET.get("scope") == "network",
+            "data_as_of": data_as_of(),
+        },
     )
