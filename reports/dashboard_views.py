@@ -2,19 +2,25 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies.auth import client_ip
 from agencies.models import Agency
 from agencies.roles import Role, has_role
+from cases.models import AuditEvent
+from cases.services import audit_record
 from reports import trends
 from reports.dashboard import agency_dashboard_agency, figures, network_regency
 from reports.dashboard_forms import DashboardFilterForm, TrendForm
 from reports.exports import FORMATS, Column, export_response
 from reports.models import StatCell
+from reports.pdf import figures_pdf
 from reports.stats import data_as_of
 
 
@@ -145,3 +151,45 @@ def violence_trend(request):
             "data_as_of": data_as_of(),
         },
     )
+
+
+def _report_scope(request):
+    """(title, scope line, agencies, form) for the printable report, like the dashboards."""
+    if request.GET.get("scope") == "network":
+        regency_id = network_regency(request.user)
+        if regency_id is None:
+            raise PermissionDenied
+        agencies = Agency.objects.filter(regency_id=regency_id, is_active=True).order_by("name")
+        form = DashboardFilterForm(request.GET, agencies=agencies)
+        chosen = form.chosen_agency()
+        scope = str(chosen) if chosen else _("All agencies of the city")
+        return _("Network report"), scope, ([chosen] if chosen else agencies), form
+    agency = agency_dashboard_agency(request.user)
+    if agency is None:
+        raise PermissionDenied
+    return _("Agency report"), agency.name, [agency], DashboardFilterForm(request.GET)
+
+
+@login_required
+def figures_report_pdf(request):
+    title, scope, agencies, form = _report_scope(request)
+    first_month, last_month = form.period()
+    with transaction.atomic():
+        audit_record(
+            actor=request.user,
+            action=AuditEvent.Action.EXPORT,
+            object_type=StatCell._meta.label_lower,
+            fields=["format:pdf", f"{first_month:%Y-%m}", f"{last_month:%Y-%m}"],
+            ip_address=client_ip(request) or None,
+        )
+    pdf = figures_pdf(
+        title=title,
+        scope=scope,
+        figures=figures(agencies, first_month, last_month),
+        first_month=first_month,
+        last_month=last_month,
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    name = f"laporan-{first_month:%Y-%m}-{last_month:%Y-%m}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response

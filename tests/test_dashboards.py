@@ -149,3 +149,24 @@ def test_the_dashboards_cost_the_same_queries_whatever_the_data(
         client.force_login(user)
         with django_assert_num_queries(queries):
             client.get(url, PERIOD)
+
+
+def test_the_printable_report_holds_the_figures_and_is_audited(client, dewi, budi, figures_ready):
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    from cases.models import AuditEvent
+
+    client.force_login(budi)
+    response = client.get(reverse("figures-report-pdf"), PERIOD)
+    assert response["Content-Type"] == "application/pdf"
+    assert 'filename="laporan-2026-01-2026-06.pdf"' in response["Content-Disposition"]
+    text = "".join(page.extract_text() for page in PdfReader(BytesIO(response.content)).pages)
+    assert "Dinas Sosial Kota Balikpapan" in text and "Seksual" in text
+    assert "BPN-" not in text
+    assert AuditEvent.objects.filter(
+        actor=budi, action="export", object_type="reports.statcell"
+    ).exists()
+    client.force_login(dewi)
+    assert client.get(reverse("figures-report-pdf"), {"scope": "network"}).status_code == 403
