@@ -1,7 +1,7 @@
 from django.urls import path
-from django.views.generic import TemplateView
 
-# Placeholder until the public statistics page lands.
+from reports import public_views
+
 urlpatterns = [
-    path("", TemplateView.as_view(template_name="base.html"), name="public-statistics"),
+    path("", public_views.public_statistics, name="public-statistics"),
 ]
