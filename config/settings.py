@@ -351,6 +351,14 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
 }
 
+# --- Reports ------------------------------------------------------------------------------
+
+# Productivity target of the unit-performance indicators: cases a caseworker takes on in a
+# year (the seeds' UPKSAI aims for one a month).
+REPORTS_CASES_PER_WORKER_YEAR = env_int("REPORTS_CASES_PER_WORKER_YEAR", 12)
+if REPORTS_CASES_PER_WORKER_YEAR < 1:
+    raise ImproperlyConfigured("REPORTS_CASES_PER_WORKER_YEAR must be at least 1.")
+
 # --- Logging: never request bodies, never identities ---------------------------------------
 
 LOGGING = {

@@ -11,11 +11,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agencies.auth import client_ip
-from agencies.models import Agency
+from agencies.models import Agency, PreventionActivity
 from agencies.roles import Role, has_role
 from cases.models import AuditEvent
 from cases.services import audit_record
 from reports import trends
+from reports.coordination import coordination_summary
 from reports.dashboard import agency_dashboard_agency, figures, network_regency
 from reports.dashboard_forms import DashboardFilterForm, TrendForm
 from reports.exports import FORMATS, Column, export_response
@@ -24,15 +25,44 @@ from reports.pdf import figures_pdf
 from reports.stats import data_as_of
 
 
-def _render(request, *, network, title, agencies, form, scope_note, drill_to_cases):
+def _city_agencies(regency_id: str):
+    return Agency.objects.filter(regency_id=regency_id, is_active=True).order_by("name")
+
+
+def _coordination(request, *, columns, network_agencies, first_month, last_month):
+    return coordination_summary(
+        agencies=columns,
+        network=network_agencies,
+        first_month=first_month,
+        last_month=last_month,
+        activities=PreventionActivity.objects.visible_to(request.user),
+    )
+
+
+def _render(
+    request, *, network, title, agencies, form, scope_note, drill_to_cases, network_agencies
+):
     first_month, last_month = form.period()
+    agencies = list(agencies)
+    network_agencies = list(network_agencies)
+    shown = figures(agencies, first_month, last_month)
+    # One column per agency that had cases, so a city of thirty offices stays readable.
+    with_cases = {row["agency_id"] for row in shown.per_agency}
+    columns = [a for a in agencies if a.pk in with_cases] if len(agencies) > 1 else agencies
     return render(
         request,
         "reports/dashboard.html",
         {
             "title": title,
             "form": form,
-            "figures": figures(agencies, first_month, last_month),
+            "figures": shown,
+            "coordination": _coordination(
+                request,
+                columns=columns,
+                network_agencies=network_agencies,
+                first_month=first_month,
+                last_month=last_month,
+            ),
             "first_month": first_month,
             "last_month": last_month,
             "data_as_of": data_as_of(),
@@ -67,6 +97,12 @@ def agency_dashboard(request):
         agencies=[agency],
         form=DashboardFilterForm(request.GET),
         scope_note=_("Cases your agency leads."),
+        # The network column adds up the city only for those granted its statistics.
+        network_agencies=(
+            _city_agencies(regency_id)
+            if (regency_id := network_regency(request.user))
+            else [agency]
+        ),
         # The case list is theirs to open; a data officer's work stops at the figures.
         drill_to_cases=has_role(request.user, Role.HEAD, Role.SUPERVISOR),
     )
@@ -77,7 +113,7 @@ def network_dashboard(request):
     regency_id = network_regency(request.user)
     if regency_id is None:
         raise PermissionDenied
-    city_agencies = Agency.objects.filter(regency_id=regency_id, is_active=True).order_by("name")
+    city_agencies = _city_agencies(regency_id)
     form = DashboardFilterForm(request.GET, agencies=city_agencies)
     chosen = form.chosen_agency()
     return _render(
@@ -87,6 +123,7 @@ def network_dashboard(request):
         agencies=[chosen] if chosen else city_agencies,
         form=form,
         scope_note=_("Every agency of the city, in aggregate: no figure here opens a case."),
+        network_agencies=city_agencies,
         drill_to_cases=False,
     )
 

@@ -85,3 +85,87 @@ class StatsRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finished_at:%Y-%m-%d %H:%M:%S}"
+
+
+class Metric(models.TextChoices):
+    """What a metric cell counts; docs/coordination-metrics.md defines each one exactly."""
+
+    # Informasi dan komunikasi: referrals, by the receiving agency, month sent.
+    REFERRAL_RESPONSE_HOURS = "referral_response_hours", _("Hours to answer a referral")
+    REFERRAL_ON_TIME = "referral_on_time", _("Referrals answered before the deadline")
+    # By the receiving agency, month completed.
+    REFERRAL_FEEDBACK = "referral_feedback", _("Referrals completed with feedback")
+    # Kalender (penjadwalan): meetings an agency was invited to (or of the regency).
+    MEETINGS_HELD = "meetings_held", _("Meetings held of those scheduled")
+    ATTENDANCE = "attendance", _("Meetings attended")
+    MINUTES_ON_TIME = "minutes_on_time", _("Minutes written within 3 days")
+    # Kesepakatan dan komitmen.
+    ACTIONS_ON_TIME = "actions_on_time", _("Action items done on time")
+    COMMITMENTS_KEPT = "commitments_kept", _("Commitments of the joint agreement kept")
+    # Umpan balik: referrals by the sending agency, month ended.
+    REFERRAL_OUTCOME = "referral_outcome", _("Referrals closed with an outcome")
+    # Kinerja unit: cases by the lead agency.
+    CASES_TAKEN_ON = "cases_taken_on", _("Cases taken on")
+    CASEWORKERS = "caseworkers", _("Caseworkers")
+    FIRST_CONTACT_HOURS = "first_contact_hours", _("Hours from complaint to first contact")
+    ASSESSMENT_HOURS = "assessment_hours", _("Hours from complaint to assessment")
+    CLOSED_WITH_REASON = "closed_with_reason", _("Cases closed with a documented reason")
+    CLOSURE_AUDITED = "closure_audited", _("Closures in the audit trail")
+
+
+# Durations kept as histograms: bucket = lower bound in hours, numerator = the sum of the
+# hours in the bucket, denominator = how many; a median over any months and agencies is
+# read from the combined buckets (reports.coordination.median_of).
+HOURS_METRICS = (
+    Metric.REFERRAL_RESPONSE_HOURS,
+    Metric.FIRST_CONTACT_HOURS,
+    Metric.ASSESSMENT_HOURS,
+)
+# States rather than flows: recorded for the month the refresh runs in, and kept when the
+# month is over (the history cannot be rebuilt from the data later).
+SNAPSHOT_METRICS = (Metric.CASEWORKERS, Metric.COMMITMENTS_KEPT)
+
+
+class MetricCell(models.Model):
+    """One number of the coordination and unit-performance indicators: an agency's (or,
+    with no agency, a regency's meetings') numerator and denominator for one month.
+
+    Counts only: no case, person, referral or user is named or identifiable here.
+    """
+
+    regency = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
+    # Empty for indicators of the regency's meetings as a whole (held, minutes).
+    agency = models.ForeignKey(
+        Agency, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The first day of the month, on the agency's (or the forum's) clock.
+    month = models.DateField()
+    metric = models.CharField(max_length=24, choices=Metric.choices)
+    # For HOURS_METRICS the lower bound of the bucket in hours; 0 otherwise.
+    bucket = models.PositiveIntegerField(default=0)
+    numerator = models.FloatField(default=0)
+    denominator = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("metric cell")
+        verbose_name_plural = _("metric cells")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "month", "metric", "bucket"],
+                condition=models.Q(agency__isnull=False),
+                name="metric_cell_agency_once",
+            ),
+            models.UniqueConstraint(
+                fields=["regency", "month", "metric", "bucket"],
+                condition=models.Q(agency__isnull=True),
+                name="metric_cell_regency_once",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["agency", "month"], name="metric_cell_agency"),
+            models.Index(fields=["regency", "month"], name="metric_cell_regency"),
+        ]
+
+    def __str__(self) -> str:
+        who = self.agency_id or self.regency_id
+        return f"{who} {self.month:%Y-%m} {self.metric}[{self.bucket}]"

@@ -132,8 +132,8 @@ def test_the_dashboards_cost_the_same_queries_whatever_the_data(
 ):
     stats_refresh()
     for user, url, queries in (
-        (budi, reverse("agency-dashboard"), 12),
-        (fajar, reverse("network-dashboard"), 13),
+        (budi, reverse("agency-dashboard"), 17),
+        (fajar, reverse("network-dashboard"), 18),
     ):
         client.force_login(user)
         client.get(url, PERIOD)
@@ -143,8 +143,8 @@ def test_the_dashboards_cost_the_same_queries_whatever_the_data(
         a_case(dinsos, hadi, at(2026, 3, day), children=[("P", datetime.date(2014, 1, day))])
     stats_refresh()
     for user, url, queries in (
-        (budi, reverse("agency-dashboard"), 12),
-        (fajar, reverse("network-dashboard"), 13),
+        (budi, reverse("agency-dashboard"), 17),
+        (fajar, reverse("network-dashboard"), 18),
     ):
         client.force_login(user)
         with django_assert_num_queries(queries):
@@ -170,3 +170,14 @@ def test_the_printable_report_holds_the_figures_and_is_audited(client, dewi, bud
     ).exists()
     client.force_login(dewi)
     assert client.get(reverse("figures-report-pdf"), {"scope": "network"}).status_code == 403
+
+
+def test_the_dashboards_carry_the_coordination_indicators(client, budi, fajar, figures_ready):
+    client.force_login(budi)
+    page = client.get(reverse("agency-dashboard"), PERIOD)
+    assert page.context["coordination"].agencies == [budi.membership.agency]
+    assert 'data-testid="coordination"' in page.content.decode()
+    client.force_login(fajar)
+    network = client.get(reverse("network-dashboard"), PERIOD)
+    columns = [str(agency) for agency in network.context["coordination"].agencies]
+    assert columns == ["Dinsos", "UPTD PPA"]  # only agencies that had cases in the period
