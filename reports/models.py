@@ -25,10 +25,28 @@ class Dimension(models.TextChoices):
     EDUCATION = "education", _("Education")
     DISTRICT = "district", _("Kecamatan")
     AMPK = "ampk", _("AMPK category")
+    TPKS_72H = "tpks_72h", _("TPKS: police report within 72 hours")
+    # KLA cluster V: one cell per "AMPK category|age group|sex" of each victim.
+    KLA = "kla", _("AMPK by age group and sex")
+    KLA_SERVED = "kla_served", _("AMPK served, by age group and sex")
+    KLA_MONITORED = "kla_monitored", _("AMPK monitored after closure, by age group and sex")
+    # Snapshots of the refresh's own month: the state of things now, not a month's flow.
+    OPEN_AGE = "open_age", _("Open cases by age")
+    CASELOAD = "caseload", _("Open cases per lead caseworker")
+    OVERDUE = "overdue", _("Overdue now")
 
 
 # Dimensions counted per victim (a case with two girls counts twice among victims).
-VICTIM_DIMENSIONS = (Dimension.AGE_BAND, Dimension.SEX, Dimension.DISABILITY, Dimension.EDUCATION)
+VICTIM_DIMENSIONS = (
+    Dimension.AGE_BAND,
+    Dimension.SEX,
+    Dimension.DISABILITY,
+    Dimension.EDUCATION,
+    Dimension.KLA,
+    Dimension.KLA_SERVED,
+    Dimension.KLA_MONITORED,
+)
+SNAPSHOT_DIMENSIONS = (Dimension.OPEN_AGE, Dimension.CASELOAD, Dimension.OVERDUE)
 
 
 class StatCellQuerySet(models.QuerySet):

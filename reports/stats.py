@@ -13,9 +13,23 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Case as When_
-from django.db.models import Count, DateField, F, IntegerField, Q, Value, When
+from django.db.models import (
+    CharField,
+    Count,
+    DateField,
+    DateTimeField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import (
     Coalesce,
+    Concat,
     ExtractDay,
     ExtractMonth,
     ExtractYear,
@@ -26,8 +40,11 @@ from django.db.models.functions import (
 from django.utils import timezone
 
 from agencies.models import Agency
-from cases.models import Case, CaseParty, CaseViolenceForm
+from cases.models import Case, CaseNote, CaseParty, CaseViolenceForm, ServiceRecord
+from cases.models.cases import TPKS_POLICE_REPORT_WITHIN
+from cases.models.choices import ViolenceForm
 from reports.models import Dimension, StatCell, StatsRefresh
+from reports.snapshots import snapshot_queries
 
 UNKNOWN = "na"
 # SIMFONI's "kelompok umur korban": (upper bound inclusive, label); the last has none.
@@ -107,6 +124,7 @@ def _case_queries(zone, zone_name):
             **keys, cell_value=Coalesce(Substr("incident_village_id", 1, 8), Value(UNKNOWN))
         ).annotate(**count),
     )
+    yield Dimension.TPKS_72H, _tpks_72h(cases, keys, count)
     closed = cases.filter(closed_at__isnull=False)
     yield (
         Dimension.CLOSED,
@@ -116,6 +134,21 @@ def _case_queries(zone, zone_name):
             cell_month=_month("closed_at", zone),
         ).annotate(cell_value=Value(""), **count),
     )
+
+
+def _tpks_72h(cases, keys, count):
+    """Sexual-violence cases by whether the police had the report within 72 hours."""
+    deadline = ExpressionWrapper(
+        F("reported_at") + TPKS_POLICE_REPORT_WITHIN, output_field=DateTimeField()
+    )
+    outcome = When_(
+        When(police_reported_at__lte=F("deadline"), then=Value("on_time")),
+        When(police_reported_at__isnull=False, then=Value("late")),
+        When(deadline__lt=timezone.now(), then=Value("missed")),
+        default=Value("pending"),
+    )
+    tpks = cases.filter(violence_forms__form=ViolenceForm.SEXUAL).annotate(deadline=deadline)
+    return tpks.values(**keys, cell_value=outcome).annotate(**count)
 
 
 def _through_case_queries(zone, zone_name):
@@ -160,20 +193,51 @@ def _victim_queries(zone, zone_name):
     annotations, age, band = _age_band(zone)
     aged = children.annotate(**annotations).annotate(age=age)
     yield Dimension.AGE_BAND, aged.values(**keys, cell_value=band).annotate(**count)
+    kla = Concat(
+        Coalesce(NullIf("case__ampk_category", Value("")), Value(UNKNOWN)),
+        Value("|"),
+        band,
+        Value("|"),
+        Coalesce(NullIf("person__sex", Value("")), Value(UNKNOWN)),
+        output_field=CharField(),
+    )
+    yield Dimension.KLA, aged.values(**keys, cell_value=kla).annotate(**count)
+    served = Exists(
+        ServiceRecord.objects.filter(
+            case_id=OuterRef("case_id"), status=ServiceRecord.Status.DELIVERED
+        )
+    )
+    yield (
+        Dimension.KLA_SERVED,
+        aged.filter(served).values(**keys, cell_value=kla).annotate(**count),
+    )
+    monitored = Exists(
+        CaseNote.objects.filter(case_id=OuterRef("case_id"), kind=CaseNote.Kind.MONITORING_VISIT)
+    )
+    yield (
+        Dimension.KLA_MONITORED,
+        aged.filter(monitored).values(**keys, cell_value=kla).annotate(**count),
+    )
 
 
 def _collect() -> dict:
     cells = defaultdict(lambda: [None, 0, 0])
+    now = timezone.now()
     for zone_name in Agency.TimeZone.values:
         zone = zoneinfo.ZoneInfo(zone_name)
-        for queries in (_case_queries, _through_case_queries, _victim_queries):
-            for dimension, rows in queries(zone, zone_name):
-                for row in rows:
-                    key = (row["cell_agency"], row["cell_month"], dimension, row["cell_value"])
-                    cell = cells[key]
-                    cell[0] = row["cell_regency"]
-                    cell[1] += row["cases"]
-                    cell[2] += row["victims"]
+        queries = [
+            *_case_queries(zone, zone_name),
+            *_through_case_queries(zone, zone_name),
+            *_victim_queries(zone, zone_name),
+            *snapshot_queries(zone, zone_name, now),
+        ]
+        for dimension, rows in queries:
+            for row in rows:
+                key = (row["cell_agency"], row["cell_month"], dimension, row["cell_value"])
+                cell = cells[key]
+                cell[0] = row["cell_regency"]
+                cell[1] += row["cases"]
+                cell[2] += row["victims"]
     return cells
 
 

@@ -141,3 +141,95 @@ def test_a_refresh_replaces_the_cells_and_records_when(siblings_case, dinsos, ha
     assert cells("total") == {"": (2, 2)}
     assert data_as_of() >= first
     assert StatsRefresh.objects.count() == 2
+
+
+def test_kla_cells_cross_ampk_age_group_and_sex_and_mark_served_and_monitored(dinsos, hadi, ani):
+    from cases.models import CaseNote, ServiceRecord
+
+    served = a_case(
+        dinsos,
+        hadi,
+        at(2026, 3, 10),
+        children=[("P", datetime.date(2013, 6, 1)), ("L", datetime.date(2020, 1, 1))],
+        ampk_category="kejahatan_seksual",
+    )
+    a_case(dinsos, hadi, at(2026, 3, 11), children=[("P", datetime.date(2012, 1, 1))])
+    ServiceRecord.objects.create(
+        case=served,
+        service_type="kesehatan",
+        provider=dinsos,
+        status="diberikan",
+        due_at=at(2026, 3, 12),
+        recorded_by=ani,
+    )
+    CaseNote.objects.create(case=served, kind="pemantauan", text="x", written_by=ani)
+    stats_refresh()
+    assert cells("kla") == {
+        "kejahatan_seksual|6-12|P": (1, 1),
+        "kejahatan_seksual|6-12|L": (1, 1),
+        "na|13-17|P": (1, 1),
+    }
+    assert cells("kla_served") == {
+        "kejahatan_seksual|6-12|P": (1, 1),
+        "kejahatan_seksual|6-12|L": (1, 1),
+    }
+    assert cells("kla_monitored") == cells("kla_served")
+
+
+def test_tpks_cases_are_sorted_by_the_72_hour_police_report(dinsos, hadi):
+    now = datetime.datetime.now(tz=WITA)
+    on_time = a_case(dinsos, hadi, now - datetime.timedelta(days=10), forms=["seksual"])
+    Case.objects.filter(pk=on_time.pk).update(
+        police_reported_at=on_time.reported_at + datetime.timedelta(hours=71)
+    )
+    late = a_case(dinsos, hadi, now - datetime.timedelta(days=10), forms=["seksual"])
+    Case.objects.filter(pk=late.pk).update(
+        police_reported_at=late.reported_at + datetime.timedelta(hours=73)
+    )
+    a_case(dinsos, hadi, now - datetime.timedelta(days=4), forms=["seksual"])  # missed
+    a_case(dinsos, hadi, now - datetime.timedelta(hours=5), forms=["seksual"])  # pending
+    a_case(dinsos, hadi, now - datetime.timedelta(days=4), forms=["fisik"])  # not TPKS
+    stats_refresh()
+    totals = {}
+    for row in StatCell.objects.filter(dimension="tpks_72h"):
+        totals[row.value] = totals.get(row.value, 0) + row.cases
+    assert totals == {"on_time": 1, "late": 1, "missed": 1, "pending": 1}
+
+
+def test_snapshots_say_how_things_stand_now(dinsos, hadi, ani, uptd_ppa):
+    from cases.models import ServiceRecord
+    from referrals.models import Referral
+
+    now = datetime.datetime.now(tz=WITA)
+    old = a_case(dinsos, hadi, now - datetime.timedelta(days=200), children=[("P", None)])
+    Case.objects.filter(pk=old.pk).update(lead_caseworker=ani)
+    a_case(dinsos, hadi, now - datetime.timedelta(days=40))
+    a_case(dinsos, hadi, now - datetime.timedelta(days=2))
+    a_case(dinsos, hadi, now - datetime.timedelta(days=300), closed_at=now, status="terminasi")
+    ServiceRecord.objects.create(
+        case=old,
+        service_type="kesehatan",
+        provider=dinsos,
+        due_at=now - datetime.timedelta(1),
+        recorded_by=ani,
+    )
+    Referral.objects.create(
+        case=old,
+        from_agency=dinsos,
+        sent_by=ani,
+        to_agency=uptd_ppa,
+        service_type="penguatan_psikologis",
+        reason="x",
+        summary_purpose="x",
+        respond_by=now - datetime.timedelta(hours=1),
+    )
+    stats_refresh()
+    this_month = now.date().replace(day=1)
+    assert cells("open_age", this_month, dinsos) == {
+        "181+": (1, 1),
+        "31-90": (1, 0),
+        "0-30": (1, 0),
+    }
+    assert cells("caseload", this_month, dinsos) == {str(ani.pk): (1, 1), "none": (2, 0)}
+    assert cells("overdue", this_month, dinsos) == {"services": (1, 0)}
+    assert cells("overdue", this_month, uptd_ppa) == {"referrals": (1, 0)}
