@@ -12,7 +12,7 @@ from datetime import date
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
-from agencies.models import Agency, Region
+from agencies.models import Agency, Region, User
 from agencies.navigation import AGENCY_DASHBOARD_ROLES
 from agencies.roles import Role, has_role, membership_of
 from cases.models.choices import (
@@ -24,7 +24,8 @@ from cases.models.choices import (
     Sex,
     ViolenceForm,
 )
-from reports.models import VICTIM_DIMENSIONS, Dimension, StatCell
+from reports.models import SNAPSHOT_DIMENSIONS, VICTIM_DIMENSIONS, Dimension, StatCell
+from reports.snapshots import UNASSIGNED
 from reports.stats import AGE_BAND_LABELS, UNKNOWN
 
 # The cuts shown, in SIMFONI's order, with the labels of their values.
@@ -38,7 +39,30 @@ CUTS = [
     (Dimension.EDUCATION, dict(Education.choices)),
     (Dimension.DISTRICT, {}),
     (Dimension.AMPK, dict(AmpkCategory.choices)),
+    (
+        Dimension.TPKS_72H,
+        {
+            "on_time": _("Reported to the police within 72 hours"),
+            "late": _("Reported after 72 hours"),
+            "missed": _("Not reported, 72 hours passed"),
+            "pending": _("Not reported yet, within 72 hours"),
+        },
+    ),
 ]
+SNAPSHOT_LABELS = {
+    Dimension.OPEN_AGE: {
+        "0-30": _("Up to 30 days"),
+        "31-90": _("31 to 90 days"),
+        "91-180": _("91 to 180 days"),
+        "181+": _("More than 180 days"),
+    },
+    Dimension.OVERDUE: {
+        "services": _("Services past their due date"),
+        "tpks_police": _("TPKS cases not reported to the police within 72 hours"),
+        "referrals": _("Referrals to the agency past their answer deadline"),
+    },
+}
+UNASSIGNED_LABEL = _("No lead caseworker yet")
 UNKNOWN_LABEL = _("Not recorded")
 
 
@@ -148,6 +172,56 @@ def _months(cells, first_month: date, last_month: date) -> list[MonthRow]:
         else:
             row.closed = cell["cases"]
     return [rows[month] for month in sorted(rows) if first_month <= month <= last_month]
+
+
+@dataclass
+class Snapshot:
+    """How things stand at the last refresh, whatever months the dashboard shows."""
+
+    open_ages: list[CutRow]
+    overdue: list[CutRow]
+    caseload: list[CutRow]
+
+
+def _snapshot_rows(sums: dict, dimension: str, labels: dict) -> list[CutRow]:
+    rows = [
+        CutRow(value, str(labels.get(value, value)), cases, victims)
+        for (cell_dimension, value), (cases, victims) in sums.items()
+        if cell_dimension == dimension
+    ]
+    order = list(labels)
+    return sorted(rows, key=lambda row: order.index(row.value) if row.value in order else 99)
+
+
+def snapshot(agencies, *, caseload_of: Agency | None = None) -> Snapshot:
+    """Open-case ageing and what is overdue now; per caseworker only for ``caseload_of``,
+    the agency whose own dashboard this is. Two queries."""
+    sums = {
+        (row["dimension"], row["value"]): (row["cases"], row["victims"])
+        for row in StatCell.objects.filter(agency__in=agencies, dimension__in=SNAPSHOT_DIMENSIONS)
+        .values("dimension", "value")
+        .annotate(cases=Sum("cases"), victims=Sum("victims"))
+    }
+    caseload = []
+    if caseload_of is not None:
+        names = {
+            str(pk): name
+            for pk, name in User.objects.filter(membership__agency=caseload_of).values_list(
+                "pk", "full_name"
+            )
+        }
+        names[UNASSIGNED] = str(UNASSIGNED_LABEL)
+        caseload = [
+            CutRow(value, names.get(value, value), cases, victims)
+            for (dimension, value), (cases, victims) in sums.items()
+            if dimension == Dimension.CASELOAD
+        ]
+        caseload.sort(key=lambda row: (-row.cases, row.label))
+    return Snapshot(
+        open_ages=_snapshot_rows(sums, Dimension.OPEN_AGE, SNAPSHOT_LABELS[Dimension.OPEN_AGE]),
+        overdue=_snapshot_rows(sums, Dimension.OVERDUE, SNAPSHOT_LABELS[Dimension.OVERDUE]),
+        caseload=caseload,
+    )
 
 
 def figures(agencies, first_month: date, last_month: date) -> Figures:

@@ -17,7 +17,7 @@ from cases.models import AuditEvent
 from cases.services import audit_record
 from reports import trends
 from reports.coordination import coordination_summary
-from reports.dashboard import agency_dashboard_agency, figures, network_regency
+from reports.dashboard import agency_dashboard_agency, figures, network_regency, snapshot
 from reports.dashboard_forms import DashboardFilterForm, TrendForm
 from reports.exports import FORMATS, Column, export_response
 from reports.models import StatCell
@@ -40,7 +40,16 @@ def _coordination(request, *, columns, network_agencies, first_month, last_month
 
 
 def _render(
-    request, *, network, title, agencies, form, scope_note, drill_to_cases, network_agencies
+    request,
+    *,
+    network,
+    title,
+    agencies,
+    form,
+    scope_note,
+    drill_to_cases,
+    network_agencies,
+    caseload_of=None,
 ):
     first_month, last_month = form.period()
     agencies = list(agencies)
@@ -56,6 +65,7 @@ def _render(
             "title": title,
             "form": form,
             "figures": shown,
+            "snapshot": snapshot(agencies, caseload_of=caseload_of),
             "coordination": _coordination(
                 request,
                 columns=columns,
@@ -97,6 +107,7 @@ def agency_dashboard(request):
         agencies=[agency],
         form=DashboardFilterForm(request.GET),
         scope_note=_("Cases your agency leads."),
+        caseload_of=agency,
         # The network column adds up the city only for those granted its statistics.
         network_agencies=(
             _city_agencies(regency_id)

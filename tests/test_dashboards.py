@@ -132,8 +132,8 @@ def test_the_dashboards_cost_the_same_queries_whatever_the_data(
 ):
     stats_refresh()
     for user, url, queries in (
-        (budi, reverse("agency-dashboard"), 17),
-        (fajar, reverse("network-dashboard"), 18),
+        (budi, reverse("agency-dashboard"), 19),
+        (fajar, reverse("network-dashboard"), 19),
     ):
         client.force_login(user)
         client.get(url, PERIOD)
@@ -143,8 +143,8 @@ def test_the_dashboards_cost_the_same_queries_whatever_the_data(
         a_case(dinsos, hadi, at(2026, 3, day), children=[("P", datetime.date(2014, 1, day))])
     stats_refresh()
     for user, url, queries in (
-        (budi, reverse("agency-dashboard"), 17),
-        (fajar, reverse("network-dashboard"), 18),
+        (budi, reverse("agency-dashboard"), 19),
+        (fajar, reverse("network-dashboard"), 19),
     ):
         client.force_login(user)
         with django_assert_num_queries(queries):
@@ -181,3 +181,24 @@ def test_the_dashboards_carry_the_coordination_indicators(client, budi, fajar, f
     network = client.get(reverse("network-dashboard"), PERIOD)
     columns = [str(agency) for agency in network.context["coordination"].agencies]
     assert columns == ["Dinsos", "UPTD PPA"]  # only agencies that had cases in the period
+
+
+def test_the_agency_sees_how_things_stand_now_and_who_carries_what(
+    client, budi, fajar, ani, dinsos, hadi
+):
+    from cases.models import Case
+
+    case = a_case(dinsos, hadi, at(2026, 1, 5), forms=["seksual"])
+    Case.objects.filter(pk=case.pk).update(lead_caseworker=ani)
+    stats_refresh()
+    client.force_login(budi)
+    response = client.get(reverse("agency-dashboard"), PERIOD)
+    snapshot = response.context["snapshot"]
+    assert [(row.label, row.cases) for row in snapshot.caseload] == [("Ani Rahmawati", 1)]
+    assert {row.value: row.cases for row in snapshot.overdue} == {"tpks_police": 1}
+    tpks = next(cut for cut in response.context["figures"].cuts if cut.dimension == "tpks_72h")
+    assert {row.value: row.cases for row in tpks.rows} == {"missed": 1}
+    client.force_login(fajar)
+    network = client.get(reverse("network-dashboard"), PERIOD)
+    assert network.context["snapshot"].caseload == []  # names of workers stay in the agency
+    assert "Ani Rahmawati" not in network.content.decode()
