@@ -80,3 +80,20 @@ def test_the_network_trend_needs_the_network_scope(client, budi, fajar, three_ye
 def test_a_caseworker_has_no_trend_page(client, ani):
     client.force_login(ani)
     assert client.get(reverse("violence-trend")).status_code == 403
+
+
+def test_the_trend_page_costs_the_same_queries_whatever_the_data(
+    client, budi, dinsos, hadi, django_assert_num_queries
+):
+    client.force_login(budi)
+    url = reverse("violence-trend")
+    client.get(url, {"year": "2026"})
+    with django_assert_num_queries(9):
+        client.get(url, {"year": "2026"})
+    for year in (2023, 2024, 2025):
+        a_case(dinsos, hadi, at(year, 5, 5), forms=["fisik", "psikis"])
+    stats_refresh()
+    with django_assert_num_queries(9):
+        client.get(url, {"year": "2026"})
+    with django_assert_num_queries(9):
+        client.get(url, {"year": "2026", "period": "month"})
