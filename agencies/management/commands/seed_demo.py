@@ -6,6 +6,7 @@ from agencies.demo import demo_city_seed
 from agencies.network_demo import demo_network_seed
 from agencies.prevention_demo import demo_prevention_seed
 from cases.demo import demo_cases_seed
+from reports.tasks import reports_refresh
 from meetings.demo import demo_meetings_seed
 from referrals.demo import demo_referrals_seed
 
@@ -23,6 +24,8 @@ class Command(BaseCommand):
             meetings_created = demo_meetings_seed()
             members_created = demo_network_seed()
             activities_created = demo_prevention_seed()
+        # The dashboards read aggregates: fill them now rather than at the first refresh.
+        reports_refresh()
         self.stdout.write(self.style.SUCCESS(f"Demo city ready: {result.city}."))
         if cases_created:
             self.stdout.write(f"Created {cases_created} demo cases (fictional children).")
