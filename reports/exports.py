@@ -12,7 +12,7 @@ from typing import Any
 
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from agencies.auth import client_ip
@@ -45,12 +45,15 @@ class _Echo:
         return value
 
 
-def _csv_lines(rows: Iterable, columns: list[Column]):
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
-    yield writer.writerow([str(column.header) for column in columns])
-    for row in rows:
-        yield writer.writerow([_safe(column.value(row)) for column in columns])
+def _csv_lines(rows: Iterable, columns: list[Column], language: str | None):
+    # The rows are written while the response streams, after the view has returned and
+    # the reader's language was deactivated: write them in that language all the same.
+    with translation.override(language):
+        writer = csv.writer(_Echo())
+        yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
+        yield writer.writerow([str(column.header) for column in columns])
+        for row in rows:
+            yield writer.writerow([_safe(column.value(row)) for column in columns])
 
 
 def _xlsx_bytes(rows: Iterable, columns: list[Column]) -> bytes:
@@ -81,7 +84,8 @@ def export_response(
     filename = f"{basename}-{timezone.localdate():%Y-%m-%d}.{file_format}"
     if file_format == "csv":
         response = StreamingHttpResponse(
-            _csv_lines(rows, columns), content_type="text/csv; charset=utf-8"
+            _csv_lines(rows, columns, translation.get_language()),
+            content_type="text/csv; charset=utf-8",
         )
     else:
         response = HttpResponse(_xlsx_bytes(rows, columns), content_type=XLSX_TYPE)

@@ -97,3 +97,12 @@ def test_the_trend_page_costs_the_same_queries_whatever_the_data(
         client.get(url, {"year": "2026"})
     with django_assert_num_queries(9):
         client.get(url, {"year": "2026", "period": "month"})
+
+
+def test_a_streamed_export_stays_in_the_readers_language(client, budi, three_years):
+    client.force_login(budi)
+    client.cookies["django_language"] = "en"
+    client.post(reverse("set-language"), {"language": "en"})
+    export = client.get(reverse("violence-trend"), {"year": "2026", "format": "csv"})
+    text = b"".join(export.streaming_content).decode("utf-8-sig")
+    assert text.startswith("Form of violence,") and "Sexual" in text
