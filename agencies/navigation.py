@@ -85,6 +85,12 @@ SECTIONS: tuple[Section, ...] = (
         roles=AGENCY_DASHBOARD_ROLES,
     ),
     Section(
+        label=_("Historical import"),
+        description=_("Bring past years' spreadsheets in, so trends start before Sinergi."),
+        url_name="import-upload",
+        roles=(Role.HEAD, Role.DATA_OFFICER),
+    ),
+    Section(
         label=_("Network dashboard"),
         description=_("The whole city network in aggregate figures; never a case."),
         url_name="network-dashboard",

@@ -5,10 +5,16 @@ agency, one month and one value of one dimension (SIMFONI's cuts). Pages never a
 the case tables themselves; they sum these cells.
 """
 
+import uuid
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
+from cases.encryption import EncryptedTextField
+from cases.models.documents import private_storage
 
 
 class Dimension(models.TextChoices):
@@ -66,7 +72,8 @@ class StatCell(models.Model):
     # The first day of the month the case was reported (or closed), on the agency's clock.
     month = models.DateField()
     dimension = models.CharField(max_length=16, choices=Dimension.choices)
-    value = models.CharField(max_length=24, blank=True)
+    # Up to "perilaku_menyimpang|13-17|na" (KLA's key) and beyond: 24 was too short.
+    value = models.CharField(max_length=40, blank=True)
     cases = models.PositiveIntegerField(default=0)
     victims = models.PositiveIntegerField(default=0)
 
@@ -187,3 +194,156 @@ class MetricCell(models.Model):
     def __str__(self) -> str:
         who = self.agency_id or self.regency_id
         return f"{who} {self.month:%Y-%m} {self.metric}[{self.bucket}]"
+
+
+def _import_file_name(instance, filename: str) -> str:
+    # The stored name says nothing: not the agency, not the spreadsheet's own name.
+    return f"imports/{uuid.uuid4().hex}"
+
+
+class ImportBatchQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """The batches of the user's agency, for its data officers and heads; none else."""
+        from reports.imports import import_agency
+
+        agency = import_agency(user)
+        if agency is None:
+            return self.none()
+        return self.filter(agency=agency)
+
+
+class ImportBatch(models.Model):
+    """One uploaded spreadsheet of past cases, from upload to import (docs/historical-import.md).
+
+    The file is kept encrypted in private storage only until its rows are imported; the
+    validation report holds row numbers, column names and message codes, never a value.
+    """
+
+    class Status(models.TextChoices):
+        VALIDATING = "validating", _("Checking the rows")
+        READY = "ready", _("Checked, waiting for confirmation")
+        IMPORTING = "importing", _("Importing")
+        DONE = "done", _("Imported")
+        FAILED = "failed", _("Cannot be imported")
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "XLSX"
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="+"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uploaded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    file = models.FileField(
+        storage=private_storage, upload_to=_import_file_name, max_length=200, blank=True
+    )
+    # The spreadsheet's own name may say whose cases these are: kept encrypted, shown to
+    # the agency's data officers only so they recognise their upload.
+    original_name = EncryptedTextField(_("original file name"), blank=True)
+    file_format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    size = models.PositiveIntegerField(_("size in bytes"))
+    # Refuses the same spreadsheet twice (it would count every case twice).
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.VALIDATING
+    )
+    total_rows = models.PositiveIntegerField(_("rows"), default=0)
+    processed_rows = models.PositiveIntegerField(_("rows checked"), default=0)
+    valid_rows = models.PositiveIntegerField(_("valid rows"), default=0)
+    imported_rows = models.PositiveIntegerField(_("imported rows"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    # [{"row": 3, "column": "Tanggal lapor", "code": "date_format", "params": {}}, ...]:
+    # the first errors only (reports.imports.MAX_STORED_ERRORS), rendered in the reader's
+    # language from the codes.
+    errors = models.JSONField(_("validation report"), default=list, blank=True)
+    only_valid = models.BooleanField(_("import only the valid rows"), default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+
+    objects = ImportBatchQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("historical import")
+        verbose_name_plural = _("historical imports")
+        ordering = ["-uploaded_at", "-pk"]
+        indexes = [models.Index(fields=["agency", "sha256"], name="import_batch_file")]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} #{self.pk} {self.status}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.VALIDATING, self.Status.IMPORTING)
+
+    @property
+    def invalid_rows(self) -> int:
+        return max(self.total_rows - self.valid_rows, 0)
+
+
+class HistoricalVictim(models.Model):
+    """One child of one past case, as an agency's spreadsheet recorded it: de-identified.
+
+    Never a live case (nobody works it) and never a name, a birth date or an address
+    below kecamatan: only what the statistics count. Rows with the same ``case_key`` are
+    one case (siblings).
+    """
+
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="victims")
+    # The rows of one case share this key: a keyed hash of the batch and the spreadsheet's
+    # own case number (which may be a police report number, findable elsewhere).
+    case_key = models.CharField(max_length=64)
+    row = models.PositiveIntegerField(_("row in the spreadsheet"))
+    reported_on = models.DateField(_("reported on"))
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    place_type = models.CharField(max_length=20, blank=True)
+    relationship = models.CharField(max_length=20, blank=True)
+    ampk_category = models.CharField(max_length=20, blank=True)
+    district = models.CharField(_("kecamatan code"), max_length=8, blank=True)
+    sex = models.CharField(max_length=1, blank=True)
+    # Age in whole years on the report date; a birth date given in the file is not kept.
+    age = models.PositiveSmallIntegerField(null=True, blank=True)
+    education = models.CharField(max_length=20, blank=True)
+    disability = models.CharField(max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("historical victim")
+        verbose_name_plural = _("historical victims")
+        constraints = [
+            models.UniqueConstraint(fields=["batch", "row"], name="historical_victim_row_once")
+        ]
+        indexes = [models.Index(fields=["agency", "reported_on"], name="historical_victim_month")]
+
+    def __str__(self) -> str:
+        return f"{self.batch_id}:{self.row}"
+
+
+class HistoricalViolenceForm(models.Model):
+    """A form of violence one historical victim suffered (several per row)."""
+
+    victim = models.ForeignKey(HistoricalVictim, on_delete=models.CASCADE, related_name="forms")
+    form = models.CharField(max_length=20)
+
+    class Meta:
+        verbose_name = _("historical form of violence")
+        verbose_name_plural = _("historical forms of violence")
+        constraints = [
+            models.UniqueConstraint(fields=["victim", "form"], name="historical_form_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.form

@@ -4,7 +4,8 @@ Each dimension is one grouped query per time zone (a case belongs to the month i
 reported in on its lead agency's clock, so 31 January 23:30 WITA is January even though
 it is 15:30 UTC). Cases and victims are counted separately: a case with two children is
 one case and two victims. A victim's age is their age on the day the case was reported,
-in SIMFONI's bands.
+in SIMFONI's bands. Past cases brought in by the historical import (reports.imports) are
+added into the same cells, so imported years read like years lived in Sinergi.
 """
 
 import time
@@ -43,7 +44,13 @@ from agencies.models import Agency
 from cases.models import Case, CaseNote, CaseParty, CaseViolenceForm, ServiceRecord
 from cases.models.cases import TPKS_POLICE_REPORT_WITHIN
 from cases.models.choices import ViolenceForm
-from reports.models import Dimension, StatCell, StatsRefresh
+from reports.models import (
+    Dimension,
+    HistoricalVictim,
+    HistoricalViolenceForm,
+    StatCell,
+    StatsRefresh,
+)
 from reports.snapshots import snapshot_queries
 
 UNKNOWN = "na"
@@ -220,24 +227,88 @@ def _victim_queries(zone, zone_name):
     )
 
 
-def _collect() -> dict:
-    cells = defaultdict(lambda: [None, 0, 0])
-    now = timezone.now()
+def _historical_band():
+    """The SIMFONI band of an imported victim's age (stored in years at the report)."""
+    return When_(
+        When(age__isnull=True, then=Value(UNKNOWN)),
+        *[When(age__lte=limit, then=Value(label)) for limit, label in AGE_BANDS],
+        default=Value(OLDEST_BAND),
+    )
+
+
+def _historical_queries():
+    """Imported past cases (reports.imports), cut like the live ones where the data
+    exists: a case is one source case number of one import, a victim is one row. Their
+    dates are days already, so no time zone applies."""
+    victims = HistoricalVictim.objects.all()
+    keys = {
+        "cell_agency": F("agency_id"),
+        "cell_regency": F("agency__regency_id"),
+        "cell_month": TruncMonth("reported_on", output_field=DateField()),
+    }
+    count = {"cases": Count("case_key", distinct=True), "victims": Count("pk")}
+    yield Dimension.TOTAL, victims.values(**keys).annotate(cell_value=Value(""), **count)
+    closed_keys = {**keys, "cell_month": TruncMonth("closed_on", output_field=DateField())}
+    yield (
+        Dimension.CLOSED,
+        victims.filter(closed_on__isnull=False)
+        .values(**closed_keys)
+        .annotate(cell_value=Value(""), **count),
+    )
+    for dimension, field in (
+        (Dimension.PLACE, "place_type"),
+        (Dimension.RELATIONSHIP, "relationship"),
+        (Dimension.AMPK, "ampk_category"),
+        (Dimension.DISTRICT, "district"),
+        (Dimension.SEX, "sex"),
+        (Dimension.EDUCATION, "education"),
+    ):
+        value = Coalesce(NullIf(field, Value("")), Value(UNKNOWN))
+        yield dimension, victims.values(**keys, cell_value=value).annotate(**count)
+    yield (
+        Dimension.DISABILITY,
+        victims.values(**keys, cell_value=F("disability")).annotate(**count),
+    )
+    band = _historical_band()
+    yield Dimension.AGE_BAND, victims.values(**keys, cell_value=band).annotate(**count)
+    kla = Concat(
+        Coalesce(NullIf("ampk_category", Value("")), Value(UNKNOWN)),
+        Value("|"),
+        band,
+        Value("|"),
+        Coalesce(NullIf("sex", Value("")), Value(UNKNOWN)),
+        output_field=CharField(),
+    )
+    yield Dimension.KLA, victims.values(**keys, cell_value=kla).annotate(**count)
+    forms = HistoricalViolenceForm.objects.values(
+        cell_agency=F("victim__agency_id"),
+        cell_regency=F("victim__agency__regency_id"),
+        cell_month=TruncMonth("victim__reported_on", output_field=DateField()),
+        cell_value=F("form"),
+    ).annotate(cases=Count("victim__case_key", distinct=True), victims=Count("victim"))
+    yield Dimension.VIOLENCE_FORM, forms
+
+
+def _queries(now):
     for zone_name in Agency.TimeZone.values:
         zone = zoneinfo.ZoneInfo(zone_name)
-        queries = [
-            *_case_queries(zone, zone_name),
-            *_through_case_queries(zone, zone_name),
-            *_victim_queries(zone, zone_name),
-            *snapshot_queries(zone, zone_name, now),
-        ]
-        for dimension, rows in queries:
-            for row in rows:
-                key = (row["cell_agency"], row["cell_month"], dimension, row["cell_value"])
-                cell = cells[key]
-                cell[0] = row["cell_regency"]
-                cell[1] += row["cases"]
-                cell[2] += row["victims"]
+        yield from _case_queries(zone, zone_name)
+        yield from _through_case_queries(zone, zone_name)
+        yield from _victim_queries(zone, zone_name)
+        yield from snapshot_queries(zone, zone_name, now)
+    # Added into the same cells: imported years read like years lived in Sinergi.
+    yield from _historical_queries()
+
+
+def _collect() -> dict:
+    cells = defaultdict(lambda: [None, 0, 0])
+    for dimension, rows in _queries(timezone.now()):
+        for row in rows:
+            key = (row["cell_agency"], row["cell_month"], dimension, row["cell_value"])
+            cell = cells[key]
+            cell[0] = row["cell_regency"]
+            cell[1] += row["cases"]
+            cell[2] += row["victims"]
     return cells
 
 

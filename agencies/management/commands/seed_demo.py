@@ -6,9 +6,9 @@ from agencies.demo import demo_city_seed
 from agencies.network_demo import demo_network_seed
 from agencies.prevention_demo import demo_prevention_seed
 from cases.demo import demo_cases_seed
-from reports.tasks import reports_refresh
 from meetings.demo import demo_meetings_seed
 from referrals.demo import demo_referrals_seed
+from reports.tasks import reports_refresh
 
 
 class Command(BaseCommand):
