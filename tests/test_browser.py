@@ -141,6 +141,8 @@ def test_ani_refers_a_case_sari_accepts_and_citra_reads_it(demo_server, page):
     case_url = page.url
     page.get_by_role("tab", name="Rujukan").click()
     page.get_by_role("link", name="Rujuk kasus").click()
+    # The form's script must be running before the agency is chosen, or nothing ticks.
+    page.wait_for_load_state("load")
 
     page.locator("#id_to_agency").select_option(label="UPTD PPA")
     # Choosing UPTD PPA ticks its usual minimum (a static script; the CSP allows no other).
