@@ -116,6 +116,10 @@ def tasks_inline(monkeypatch):
 
 @pytest.fixture
 def english(client):
+    """A client whose signed-in users read English (their preference beats the cookie)."""
+    from agencies.models import User
+
+    User.objects.update(preferred_language="en")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 

@@ -12,6 +12,7 @@ import zoneinfo
 
 import pytest
 from django.template.loader import render_to_string
+from django.utils import translation
 
 from agencies.models import (
     Agreement,
@@ -596,7 +597,8 @@ def test_median_of_buckets_with_several_values():
 def test_the_partial_shows_parts_of_wholes_and_a_dash_without_data(referrals, uptd, dinas):
     metrics_refresh(now=NOW)
     result = summary([uptd, dinas], month(2026, 3), month(2026, 3))
-    html = render_to_string("reports/_coordination.html", {"coordination": result})
+    with translation.override("en"):
+        html = render_to_string("reports/_coordination.html", {"coordination": result})
     # The UPTD's answers in March: 1, 2, 3 (the transfer), 5 and 30 h in time, one expired.
     assert "5 of 6 (83%)" in html
     assert '<rect width="83"' in html
