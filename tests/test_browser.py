@@ -220,3 +220,21 @@ def test_fajar_records_an_agreement_a_member_and_finds_the_gaps(demo_server, pag
     expect(page.get_by_test_id("area-64.71.06")).to_be_visible()
     expect(page.get_by_test_id("area-64.71.01")).to_have_count(0)
     assert page.console_errors == []
+
+
+def test_dewi_reads_the_dashboard_and_the_public_reads_the_statistics(demo_server, page):
+    from playwright.sync_api import expect
+
+    page.goto(f"{demo_server}/")
+    page.locator("#language-select").select_option("id")
+    page.get_by_role("link", name="Statistik publik").click()
+    expect(page.locator("h1")).to_contain_text("Statistik perlindungan anak")
+    expect(page.locator("svg").first).to_be_visible()
+
+    sign_in(page, demo_server, "dewi")
+    page.get_by_role("link", name="Dasbor", exact=True).first.click()
+    expect(page.locator("h1")).to_contain_text("DP3AKB")
+    expect(page.get_by_test_id("data-as-of")).to_contain_text("Data per")
+    page.get_by_role("link", name="Tren menurut bentuk kekerasan").click()
+    expect(page.get_by_test_id("trend-seksual")).to_be_visible()
+    assert page.console_errors == []
