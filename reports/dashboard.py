@@ -9,6 +9,7 @@ network_statistics``), and shows every agency of their city in aggregate only.
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Sum
 from django.utils.translation import gettext_lazy as _
 
@@ -258,3 +259,33 @@ def figures(agencies, first_month: date, last_month: date) -> Figures:
         cuts=_cuts(sums, agencies),
         per_agency=per_agency,
     )
+
+
+@dataclass
+class Scope:
+    """Whose figures a report page shows, and how to name them."""
+
+    network: bool
+    agencies: object  # a list of agencies or a queryset of them
+    label: str
+
+
+def figure_scope(request, form_class):
+    """(Scope, form) of a report page: the user's agency, or with ``?scope=network`` the
+    city's agencies (or the one chosen in the form) for those who may read the network.
+    Anyone else is refused. ``form_class(data, agencies=...)`` offers the city's agencies
+    and answers ``chosen_agency()``."""
+    if request.GET.get("scope") == "network":
+        regency_id = network_regency(request.user)
+        if regency_id is None:
+            raise PermissionDenied
+        city = Agency.objects.filter(regency_id=regency_id, is_active=True).order_by("name")
+        form = form_class(request.GET, agencies=city)
+        chosen = form.chosen_agency()
+        if chosen:
+            return Scope(True, [chosen], chosen.name), form
+        return Scope(True, city, str(_("All agencies of the city"))), form
+    agency = agency_dashboard_agency(request.user)
+    if agency is None:
+        raise PermissionDenied
+    return Scope(False, [agency], agency.name), form_class(request.GET)

@@ -75,6 +75,9 @@ class TrendForm(forms.Form):
         else:
             self.fields["agency"].queryset = agencies
 
+    def chosen_agency(self):
+        return self.choice("agency", None)
+
     def choice(self, name: str, default):
         if self.is_bound and self.is_valid() and self.cleaned_data.get(name):
             return self.cleaned_data[name]

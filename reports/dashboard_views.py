@@ -17,7 +17,13 @@ from cases.models import AuditEvent
 from cases.services import audit_record
 from reports import trends
 from reports.coordination import coordination_summary
-from reports.dashboard import agency_dashboard_agency, figures, network_regency, snapshot
+from reports.dashboard import (
+    agency_dashboard_agency,
+    figure_scope,
+    figures,
+    network_regency,
+    snapshot,
+)
 from reports.dashboard_forms import DashboardFilterForm, TrendForm
 from reports.exports import FORMATS, Column, export_response
 from reports.models import StatCell
@@ -139,23 +145,6 @@ def network_dashboard(request):
     )
 
 
-def _trend_scope(request):
-    """(agencies, form) for the trend page: the user's agency, or with ``?scope=network``
-    the city network for those who may read it."""
-    if request.GET.get("scope") == "network":
-        regency_id = network_regency(request.user)
-        if regency_id is None:
-            raise PermissionDenied
-        agencies = Agency.objects.filter(regency_id=regency_id, is_active=True).order_by("name")
-        form = TrendForm(request.GET, agencies=agencies)
-        chosen = form.choice("agency", None)
-        return ([chosen] if chosen else agencies), form
-    agency = agency_dashboard_agency(request.user)
-    if agency is None:
-        raise PermissionDenied
-    return [agency], TrendForm(request.GET)
-
-
 def _trend_columns(trend, period: str) -> list[Column]:
     columns = [Column("form", gettext_lazy("Form of violence"), lambda row: row.label)]
     for index, column in enumerate(trend.columns):
@@ -169,7 +158,8 @@ def _trend_columns(trend, period: str) -> list[Column]:
 
 @login_required
 def violence_trend(request):
-    agencies, form = _trend_scope(request)
+    scope, form = figure_scope(request, TrendForm)
+    agencies = scope.agencies
     period = form.choice("period", "year")
     measure = form.choice("measure", "cases")
     year = form.choice("year", timezone.localdate().year)
@@ -201,26 +191,10 @@ def violence_trend(request):
     )
 
 
-def _report_scope(request):
-    """(title, scope line, agencies, form) for the printable report, like the dashboards."""
-    if request.GET.get("scope") == "network":
-        regency_id = network_regency(request.user)
-        if regency_id is None:
-            raise PermissionDenied
-        agencies = Agency.objects.filter(regency_id=regency_id, is_active=True).order_by("name")
-        form = DashboardFilterForm(request.GET, agencies=agencies)
-        chosen = form.chosen_agency()
-        scope = str(chosen) if chosen else _("All agencies of the city")
-        return _("Network report"), scope, ([chosen] if chosen else agencies), form
-    agency = agency_dashboard_agency(request.user)
-    if agency is None:
-        raise PermissionDenied
-    return _("Agency report"), agency.name, [agency], DashboardFilterForm(request.GET)
-
-
 @login_required
 def figures_report_pdf(request):
-    title, scope, agencies, form = _report_scope(request)
+    scope, form = figure_scope(request, DashboardFilterForm)
+    title = _("Network report") if scope.network else _("Agency report")
     first_month, last_month = form.period()
     with transaction.atomic():
         audit_record(
@@ -232,8 +206,8 @@ def figures_report_pdf(request):
         )
     pdf = figures_pdf(
         title=title,
-        scope=scope,
-        figures=figures(agencies, first_month, last_month),
+        scope=scope.label,
+        figures=figures(scope.agencies, first_month, last_month),
         first_month=first_month,
         last_month=last_month,
     )

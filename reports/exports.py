@@ -32,7 +32,8 @@ class Column:
     value: Callable[[Any], Any]
 
 
-def _safe(value: Any) -> Any:
+def spreadsheet_safe(value: Any) -> Any:
+    """A cell a spreadsheet shows as it is: never a formula, never "None"."""
     if value is None:
         return ""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
@@ -53,7 +54,7 @@ def _csv_lines(rows: Iterable, columns: list[Column], language: str | None):
         yield "\ufeff"  # so spreadsheet programs read the file as UTF-8
         yield writer.writerow([str(column.header) for column in columns])
         for row in rows:
-            yield writer.writerow([_safe(column.value(row)) for column in columns])
+            yield writer.writerow([spreadsheet_safe(column.value(row)) for column in columns])
 
 
 def _xlsx_bytes(rows: Iterable, columns: list[Column]) -> bytes:
@@ -61,7 +62,7 @@ def _xlsx_bytes(rows: Iterable, columns: list[Column]) -> bytes:
     sheet = workbook.create_sheet()
     sheet.append([str(column.header) for column in columns])
     for row in rows:
-        sheet.append([_safe(column.value(row)) for column in columns])
+        sheet.append([spreadsheet_safe(column.value(row)) for column in columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

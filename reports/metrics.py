@@ -13,7 +13,7 @@ import datetime
 import zoneinfo
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -51,6 +51,7 @@ from cases.models import Case as CaseRecord
 from cases.models.choices import ClosureReason
 from meetings.models import ActionItem, Invitation, Meeting
 from referrals.models import Referral
+from reports.locks import refresh_lock_taken
 from reports.models import SNAPSHOT_METRICS, Metric, MetricCell
 
 # Any 64-bit number other than reports.stats' lock: one metrics refresh at a time.
@@ -464,14 +465,6 @@ def _collect(now) -> _Cells:
     return cells
 
 
-def _take_refresh_lock() -> bool:
-    if connection.vendor != "postgresql":
-        return True  # SQLite has one writer at a time anyway
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REFRESH_LOCK])
-        return cursor.fetchone()[0]
-
-
 def _forget_replaced_cells(now) -> None:
     """Every flow cell goes; a snapshot cell only for the month being recorded again."""
     MetricCell.objects.exclude(metric__in=SNAPSHOT_METRICS).delete()
@@ -489,7 +482,7 @@ def metrics_refresh(*, now: datetime.datetime | None = None) -> int | None:
     """
     now = now or timezone.now()
     with transaction.atomic():
-        if not _take_refresh_lock():
+        if not refresh_lock_taken(REFRESH_LOCK):
             return None
         cells = _collect(now).models()
         _forget_replaced_cells(now)

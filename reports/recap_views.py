@@ -8,11 +8,9 @@ download is audited.
 
 import csv
 import io
-from dataclasses import dataclass
 
 from django import forms
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
@@ -25,8 +23,8 @@ from agencies.auth import client_ip
 from agencies.models import Agency
 from cases.models import AuditEvent
 from cases.services import audit_record
-from reports.dashboard import agency_dashboard_agency, network_regency
-from reports.exports import FORMATS, FORMULA_STARTS, XLSX_TYPE, Column
+from reports.dashboard import Scope, figure_scope
+from reports.exports import FORMATS, XLSX_TYPE, Column, spreadsheet_safe
 from reports.models import StatCell
 from reports.recaps import Table, kla_cluster_v, simfoni_recap
 from reports.stats import data_as_of
@@ -58,6 +56,9 @@ class _ScopedForm(forms.Form):
 
     def defaults(self) -> dict:
         return {}
+
+    def chosen_agency(self):
+        return self.value("agency")
 
     def value(self, name: str):
         """The chosen value, or the default when the filters are missing or wrong."""
@@ -110,42 +111,7 @@ class SimfoniForm(_ScopedForm):
         return self.value("first_month").replace(day=1), self.value("last_month").replace(day=1)
 
 
-@dataclass
-class Scope:
-    network: bool
-    agencies: object  # a list of agencies or a queryset of them
-    label: str
-
-
-def _scope(request, form_class) -> tuple[Scope, _ScopedForm]:
-    """Whose figures: the user's agency, or with ``?scope=network`` the city's agencies (or
-    one of them) for those who may read the network; anyone else is refused."""
-    if request.GET.get("scope") == "network":
-        regency_id = network_regency(request.user)
-        if regency_id is None:
-            raise PermissionDenied
-        city = Agency.objects.filter(regency_id=regency_id, is_active=True).order_by("name")
-        form = form_class(request.GET, agencies=city)
-        chosen = form.value("agency")
-        if chosen:
-            return Scope(True, [chosen], chosen.name), form
-        return Scope(True, city, _("All agencies of the city")), form
-    agency = agency_dashboard_agency(request.user)
-    if agency is None:
-        raise PermissionDenied
-    return Scope(False, [agency], agency.name), form_class(request.GET)
-
-
 # --- downloads -----------------------------------------------------------------------------
-
-
-def _cell(value):
-    """A value a spreadsheet shows as it is: no formula, no "None"."""
-    if value is None:
-        return ""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
 
 
 class _Echo:
@@ -168,7 +134,7 @@ def _flat(tables: list[Table]) -> tuple[list[str], list[list]]:
     for table in tables:
         for row in table.rows:
             values = {column.key: column.value(row) for column in table.columns}
-            rows.append([table.title] + [_cell(values.get(key)) for key in columns])
+            rows.append([table.title] + [spreadsheet_safe(values.get(key)) for key in columns])
     return header, rows
 
 
@@ -198,7 +164,7 @@ def _xlsx_bytes(tables: list[Table]) -> bytes:
         sheet = workbook.create_sheet(title=_sheet_name(table.title, taken))
         sheet.append([str(column.header) for column in table.columns])
         for row in table.rows:
-            sheet.append([_cell(column.value(row)) for column in table.columns])
+            sheet.append([spreadsheet_safe(column.value(row)) for column in table.columns])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
@@ -245,7 +211,7 @@ def _scope_fields(scope: Scope) -> list[str]:
 
 @login_required
 def kla_report(request):
-    scope, form = _scope(request, KlaForm)
+    scope, form = figure_scope(request, KlaForm)
     year = form.value("year")
     report = kla_cluster_v(scope.agencies, year)
     file_format = request.GET.get("format")
@@ -272,7 +238,7 @@ def kla_report(request):
 
 @login_required
 def simfoni_recap_page(request):
-    scope, form = _scope(request, SimfoniForm)
+    scope, form = figure_scope(request, SimfoniForm)
     first_month, last_month = form.period()
     recap = simfoni_recap(scope.agencies, first_month, last_month)
     file_format = request.GET.get("format")

@@ -12,7 +12,7 @@ import time
 import zoneinfo
 from collections import defaultdict
 
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Case as When_
 from django.db.models import (
     CharField,
@@ -44,6 +44,7 @@ from agencies.models import Agency
 from cases.models import Case, CaseNote, CaseParty, CaseViolenceForm, ServiceRecord
 from cases.models.cases import TPKS_POLICE_REPORT_WITHIN
 from cases.models.choices import ViolenceForm
+from reports.locks import refresh_lock_taken
 from reports.models import (
     Dimension,
     HistoricalVictim,
@@ -312,14 +313,6 @@ def _collect() -> dict:
     return cells
 
 
-def _take_refresh_lock() -> bool:
-    if connection.vendor != "postgresql":
-        return True  # SQLite has one writer at a time anyway
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [REFRESH_LOCK])
-        return cursor.fetchone()[0]
-
-
 def stats_refresh() -> int | None:
     """Rebuild every cell; readers keep seeing the previous cells until it commits.
 
@@ -327,7 +320,7 @@ def stats_refresh() -> int | None:
     """
     started = time.monotonic()
     with transaction.atomic():
-        if not _take_refresh_lock():
+        if not refresh_lock_taken(REFRESH_LOCK):
             return None
         cells = _collect()
         StatCell.objects.all().delete()

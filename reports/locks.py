@@ -1,0 +1,15 @@
+"""One rebuild of an aggregate table at a time, whichever process runs it."""
+
+from django.db import connection
+
+
+def refresh_lock_taken(key: int) -> bool:
+    """Take a transaction-scoped advisory lock; False when another refresh holds it.
+
+    Call inside the refresh's transaction. SQLite has one writer at a time anyway.
+    """
+    if connection.vendor != "postgresql":
+        return True
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_xact_lock(%s)", [key])
+        return cursor.fetchone()[0]
