@@ -248,3 +248,6 @@ class NetworkMemberAdmin(AdminRolePermissions, admin.ModelAdmin):
 class PreventionTargetAdmin(AdminRolePermissions, admin.ModelAdmin):
     list_display = ["agency", "starts_on", "per_month"]
     raw_id_fields = ["agency", "set_by"]
+
+
+from agencies import api_client_admin  # noqa: E402,F401  (registers ApiClientAdmin)

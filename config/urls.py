@@ -6,6 +6,7 @@ from config.health import healthz
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("api/", include("api.urls")),
     path("kasus/", include("cases.urls")),
     path("lapor/", include("cases.public_urls")),
     path("rujukan/", include("referrals.urls")),

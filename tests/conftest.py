@@ -111,3 +111,36 @@ def demo_worker(committed_demo):
     process = start_worker(committed_demo, queue, committed_demo["SINERGI_VAR_DIR"] + "/worker.log")
     yield queue
     stop_worker(process)
+
+
+@pytest.fixture
+def partner_token(db, eko):
+    """Register an API client the way an agency's admin does; returns its token.
+
+    ``partner_token(agency, roles=("supervisor",), scopes=(...))``."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from agencies.api_clients import api_client_register
+
+    def register(agency, roles=("supervisor",), scopes=("read", "cases", "referrals", "reports")):
+        _client, token = api_client_register(
+            agency=agency,
+            name=f"Partner of {agency.nomenclature}",
+            roles=list(roles),
+            scopes=list(scopes),
+            expires_at=timezone.now() + timedelta(days=30),
+            registered_by=eko,
+        )
+        return token
+
+    return register
+
+
+@pytest.fixture
+def api():
+    """A DRF test client; ``api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")``."""
+    from rest_framework.test import APIClient
+
+    return APIClient(HTTP_HOST="127.0.0.1")

@@ -16,6 +16,7 @@ from agencies.models.accounts import (
     UserManager,
 )
 from agencies.models.agreements import Agreement, AgreementSignatory, Commitment
+from agencies.models.api_clients import API_CLIENT_ROLES, ApiClient, ApiScope
 from agencies.models.community import COVERAGE_TYPES, NetworkMember, NetworkMemberType
 from agencies.models.prevention import (
     ActivityType,
@@ -25,6 +26,9 @@ from agencies.models.prevention import (
 )
 
 __all__ = [
+    "API_CLIENT_ROLES",
+    "ApiClient",
+    "ApiScope",
     "ActivityType",
     "Agreement",
     "AgreementSignatory",

@@ -252,9 +252,13 @@ class UserManager(DjangoUserManager):
         return self._create_user(username, email, password, **extra_fields)
 
     def holding_role(self, agency, role: str):
-        """Active users of ``agency`` who hold ``role`` there."""
+        """Active people of ``agency`` who hold ``role`` there. Partner systems' service
+        accounts are left out: they are not assigned work, and learn of it by webhook."""
         return self.filter(
-            is_active=True, membership__agency=agency, membership__roles__role=role
+            is_active=True,
+            membership__agency=agency,
+            membership__roles__role=role,
+            api_client__isnull=True,
         ).order_by("full_name")
 
     def by_login(self, login: str):

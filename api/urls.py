@@ -1,0 +1,20 @@
+"""``/api/``: version 1 of the partner API, its OpenAPI schema and interactive docs.
+
+Each app keeps its routes in ``<app>/api_urls.py``; a new app's routes are added here."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+v1 = [
+    path("", include("agencies.api_urls")),
+    path("", include("cases.api_urls")),
+    path("", include("referrals.api_urls")),
+    path("", include("meetings.api_urls")),
+    path("", include("reports.api_urls")),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+]
