@@ -7,10 +7,9 @@
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, status
-from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from cases.services import StaleVersionError
@@ -92,5 +91,6 @@ def _message_of(exc) -> str:
     return str(exc.detail) if isinstance(exc, exceptions.APIException) else str(exc)
 
 
-def not_found_response() -> Response:
-    return Response({"error": {"code": "not_found", "message": str(NotFound.default_detail)}}, 404)
+def unknown_route(request, *args, **kwargs) -> JsonResponse:
+    body = {"error": {"code": "not_found", "message": str(NotFound.default_detail)}}
+    return JsonResponse(body, status=404)

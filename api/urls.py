@@ -2,8 +2,10 @@
 
 Each app keeps its routes in ``<app>/api_urls.py``; a new app's routes are added here."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from api.errors import unknown_route
 
 v1 = [
     path("", include("agencies.api_urls")),
@@ -17,4 +19,6 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    # Anything else under /api/ answers in the API's JSON shape, not with an HTML page.
+    re_path(r"^.*$", unknown_route),
 ]
