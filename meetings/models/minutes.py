@@ -110,6 +110,9 @@ class ActionItem(models.Model):
     drop_reason = models.CharField(_("reason for dropping"), max_length=300, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # The version partners read in the ETag and send back in If-Match, and what a sync
+    # with ``updated_since`` asks about; kept current by save(), whatever fields it names.
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
     objects = ActionItemQuerySet.as_manager()
 
@@ -121,6 +124,14 @@ class ActionItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def save(self, *args, **kwargs):
+        # auto_now is written only with the fields named, so a partial save (as the status
+        # service makes) must name it too, or an ETag would outlive the change it stands for.
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {"updated_at", *update_fields}
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("action-item-detail", args=[self.pk])

@@ -1,0 +1,1 @@
+"""The partner API over cases, their people, and complaints (``/api/v1/``)."""
