@@ -16,6 +16,9 @@ from agencies.models import Notification
 
 MESSAGES = {
     "referral_received": _("New referral for case %(code)s."),
+    "webhook_disabled": _(
+        "Webhook endpoint %(code)s was disabled after repeated delivery failures."
+    ),
     "referral_accepted": _("Referral of case %(code)s was accepted."),
     "referral_declined": _("Referral of case %(code)s was declined."),
     "referral_completed": _("Referral of case %(code)s was completed."),

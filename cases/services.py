@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.roles import agency_of
+from api.webhooks.events import case_updated_emit
 from cases.models import AuditEvent, Case, CaseCounter
 
 
@@ -134,4 +135,5 @@ def case_update(*, case: Case, updated_by, expected_version: int, changes: dict)
     audit_record(
         actor=updated_by, action=AuditEvent.Action.UPDATE, case=case, obj=case, fields=changes
     )
+    case_updated_emit(case=case, changed=changes)
     return case

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import User
 from agencies.roles import Role
+from api.webhooks.events import case_updated_emit
 from cases.models import (
     AuditEvent,
     Case,
@@ -60,6 +61,12 @@ def _save_new(record, *, by, fields=()):
     return record
 
 
+def _new_version() -> dict:
+    """What every change to a case's own fields also writes: a new version (its ETag,
+    and the web form's stale-edit check) and the change time partners sync by."""
+    return {"version": F("version") + 1, "updated_at": timezone.now()}
+
+
 def _move(case: Case, by, expected: str, to: str, **fields) -> Case:
     """Move ``case`` from ``expected`` to ``to`` unless someone moved it meanwhile."""
     if case.status != expected:
@@ -73,6 +80,7 @@ def _move(case: Case, by, expected: str, to: str, **fields) -> Case:
     audit_record(
         actor=by, action=AuditEvent.Action.TRANSITION, case=case, obj=case, fields=["status"]
     )
+    case_updated_emit(case=case, changed=["status"])
     return case
 
 
@@ -161,8 +169,12 @@ def closure_request(*, case: Case, requested_by, reason: str, note: str = "") ->
     case.closure_note = note
     case.full_clean(exclude=["code"])
     Case.objects.filter(pk=case.pk).update(
-        closure_reason=reason, closure_note=note, closure_requested_by=requested_by
+        closure_reason=reason,
+        closure_note=note,
+        closure_requested_by=requested_by,
+        **_new_version(),
     )
+    case.refresh_from_db(fields=["version", "updated_at"])
     case.closure_requested_by = requested_by
     audit_record(
         actor=requested_by,
@@ -337,7 +349,8 @@ def case_police_report_record(*, case: Case, recorded_by, reported_at) -> Case:
         raise ValidationError(_("The police-report clock applies to sexual violence (TPKS)."))
     if reported_at > timezone.now():
         raise ValidationError({"police_reported_at": _("The date cannot be in the future.")})
-    Case.objects.filter(pk=case.pk).update(police_reported_at=reported_at)
+    Case.objects.filter(pk=case.pk).update(police_reported_at=reported_at, **_new_version())
+    case.refresh_from_db(fields=["version", "updated_at"])
     case.police_reported_at = reported_at
     audit_record(
         actor=recorded_by,
@@ -401,6 +414,8 @@ def case_set_violence_forms(
             form=form,
             defaults={"tpks_offence": tpks_offence if form == ViolenceForm.SEXUAL else ""},
         )
+    Case.objects.filter(pk=case.pk).update(**_new_version())
+    case.refresh_from_db(fields=["version", "updated_at"])
     audit_record(
         actor=changed_by,
         action=AuditEvent.Action.UPDATE,

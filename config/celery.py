@@ -38,6 +38,16 @@ app.conf.beat_schedule = {
         "task": "sinergi.placements_flag_overdue",
         "schedule": 60 * 60,
     },
+    # Webhook retries whose wait is over, and deliveries whose queueing was lost.
+    "webhooks": {
+        "task": "sinergi.webhooks_sweep",
+        "schedule": 60,
+    },
+    # Idempotency keys of the partner API live 24 hours.
+    "idempotency-keys": {
+        "task": "sinergi.idempotency_keys_forget",
+        "schedule": 60 * 60,
+    },
 }
 
 

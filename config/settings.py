@@ -388,8 +388,40 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {},
+    # Several models name their choices "status" or "kind": give each enum its own name.
+    "ENUM_NAME_OVERRIDES": {
+        "MeetingStatusEnum": "meetings.models.Meeting.Status",
+        "MeetingKindEnum": "meetings.models.Meeting.Kind",
+        "ActionItemStatusEnum": "meetings.models.ActionItem.Status",
+        "RsvpEnum": "meetings.models.Invitation.Rsvp",
+        "CaseStatusEnum": "cases.models.choices.CaseStatus",
+        "CaseSectionEnum": "cases.models.choices.CaseSection",
+        "ViolenceFormEnum": "cases.models.choices.ViolenceForm",
+        "SexEnum": "cases.models.choices.Sex",
+        "PlanStatusEnum": "cases.models.work.InterventionPlan.Status",
+        "ReferralStatusEnum": "referrals.models.Referral.Status",
+        "ReferralKindEnum": "referrals.models.Referral.Kind",
+        "WebhookDeliveryStatusEnum": "api.models.WebhookDelivery.Status",
+        "PublicStatusEnum": "cases.models.complaints.PublicStatus",
+    },
 }
+
+# Webhooks (docs/webhooks.md): agencies' HTTPS endpoints hear of events, signed and retried.
+WEBHOOK_TIMEOUT_SECONDS = env_int("WEBHOOK_TIMEOUT_SECONDS", 10)
+WEBHOOK_MAX_ATTEMPTS = env_int("WEBHOOK_MAX_ATTEMPTS", 8)
+# An endpoint failing this many deliveries in a row is disabled until its admin re-enables it.
+WEBHOOK_DISABLE_AFTER_FAILURES = env_int("WEBHOOK_DISABLE_AFTER_FAILURES", 10)
+# Development and tests only: http:// to this machine, and private or loopback addresses.
+# Production refuses both (an endpoint must not reach into the agency's own network).
+WEBHOOK_ALLOW_LOCAL_URLS = env_bool("WEBHOOK_ALLOW_LOCAL_URLS", not IS_PRODUCTION)
+if IS_PRODUCTION and WEBHOOK_ALLOW_LOCAL_URLS:
+    raise ImproperlyConfigured("WEBHOOK_ALLOW_LOCAL_URLS must be off when SINERGI_ENV=production.")
+if not 1 <= WEBHOOK_TIMEOUT_SECONDS <= 60:
+    raise ImproperlyConfigured("WEBHOOK_TIMEOUT_SECONDS must be between 1 and 60.")
+if WEBHOOK_MAX_ATTEMPTS < 1 or WEBHOOK_DISABLE_AFTER_FAILURES < 1:
+    raise ImproperlyConfigured(
+        "WEBHOOK_MAX_ATTEMPTS and WEBHOOK_DISABLE_AFTER_FAILURES must be at least 1."
+    )
 
 # --- Reports ------------------------------------------------------------------------------
 

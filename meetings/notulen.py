@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
+from api.webhooks.events import action_items_released_emit
 from meetings.models import ActionItem, AgendaItem, Meeting, Minutes
 from meetings.services import meeting_carry_over, require_coordinator, require_secretary
 
@@ -149,6 +150,7 @@ def minutes_approve(*, meeting: Meeting, approved_by) -> Minutes:
     )
     if not moved:
         raise ValidationError(_("Only submitted minutes can be approved."))
+    action_items_released_emit(meeting=meeting)  # each item now reaches its agency
     if meeting.forum_id:
         # The approved follow-ups now travel to the forum's coming meetings' agendas.
         for coming in Meeting.objects.upcoming().filter(forum_id=meeting.forum_id):

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.roles import Role, membership_of, roles_of
+from api.webhooks.events import meeting_changed_emit
 from cases.models import Case
 from meetings.models import (
     ActionItem,
@@ -269,6 +270,7 @@ def meeting_schedule(
     if case is not None:
         AgendaItem.objects.create(meeting=meeting, position=0, title=_("The case"), case=case)
     meeting_carry_over(meeting=meeting)
+    meeting_changed_emit(meeting=meeting, change="scheduled")
     return meeting
 
 
@@ -318,6 +320,7 @@ def meeting_move(*, meeting: Meeting, moved_by, starts_at, ends_at, reason: str)
         starts_at=starts_at, ends_at=ends_at, sequence=F("sequence") + 1
     )
     meeting.refresh_from_db()
+    meeting_changed_emit(meeting=meeting, change="moved")
     return meeting
 
 
@@ -338,6 +341,7 @@ def meeting_cancel(*, meeting: Meeting, cancelled_by, reason: str) -> Meeting:
         reason=reason.strip(),
     )
     meeting.refresh_from_db()
+    meeting_changed_emit(meeting=meeting, change="cancelled")
     return meeting
 
 

@@ -15,6 +15,7 @@ from agencies.catalogue import ServiceType
 from agencies.models import Agency, AgencyService, User
 from agencies.notifications import notification_send
 from agencies.roles import Role, has_role, roles_of
+from api.webhooks.events import referral_event_emit
 from cases.documents import document_upload, validate_document
 from cases.intake import complaint_receive
 from cases.models import AuditEvent, Case, CaseDocument, Complaint, DocumentKind
@@ -582,6 +583,7 @@ def _senders(referral: Referral) -> list[User]:
 
 def _notify(referral: Referral, kind: str, recipients) -> None:
     """Only to people still at one of the two agencies: someone who left learns nothing."""
+    referral_event_emit(referral=referral, kind=kind)  # and the agencies' systems, by webhook
     sides = {referral.from_agency_id, referral.to_agency_id}
     still_there = set(
         User.objects.filter(

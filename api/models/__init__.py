@@ -1,4 +1,11 @@
 from api.models.idempotency import IdempotencyKey
 from api.models.requests import ApiRequestLog
+from api.models.webhooks import WebhookDelivery, WebhookEndpoint, WebhookEvent
 
-__all__ = ["ApiRequestLog", "IdempotencyKey"]
+__all__ = [
+    "ApiRequestLog",
+    "IdempotencyKey",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "WebhookEvent",
+]
