@@ -38,6 +38,8 @@ class ApiClientRegistrationForm(forms.Form):
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agency"].queryset = agencies
+        if len(agencies) == 1:  # an agency's own admin: nothing to choose
+            self.fields["agency"].initial = agencies[0]
         self.fields["expires_on"].initial = timezone.localdate() + timedelta(days=365)
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from api.errors import IdempotencyKeyReused
 from api.models import IdempotencyKey
+from cases.encryption import fernet
 
 KEY_LIFETIME = timedelta(hours=24)
 MAX_KEY_LENGTH = 255
@@ -56,7 +57,9 @@ def _replay(record: IdempotencyKey, fingerprint: str) -> HttpResponse:
     if record.fingerprint != fingerprint:
         raise IdempotencyKeyReused
     response = HttpResponse(
-        bytes(record.body), status=record.status_code, content_type=record.content_type
+        fernet().decrypt(bytes(record.body)),
+        status=record.status_code,
+        content_type=record.content_type,
     )
     if record.location:
         response["Location"] = record.location
@@ -69,7 +72,8 @@ def _replay(record: IdempotencyKey, fingerprint: str) -> HttpResponse:
 def _keep(record: IdempotencyKey, response) -> None:
     response.render()
     record.status_code = response.status_code
-    record.body = response.content
+    # The answer may hold case text (a note, a chronology): kept encrypted, like the case.
+    record.body = fernet().encrypt(response.content)
     record.content_type = response.get("Content-Type", "")
     record.location = response.get("Location", "")
     record.etag = response.get("ETag", "")

@@ -95,9 +95,11 @@ def _wait_until_up(url: str, process: subprocess.Popen, timeout: float = 60) -> 
     raise RuntimeError("the server did not start in time")
 
 
-def start_demo_server(work_dir: Path) -> tuple[str, subprocess.Popen]:
-    """Migrate and seed a fresh database, then serve it; returns (base URL, process)."""
-    env = server_environment(work_dir)
+def start_demo_server(work_dir: Path, env: dict[str, str] | None = None):
+    """Migrate and seed a fresh database, then serve it; returns (base URL, process).
+
+    ``env`` is a ``server_environment(work_dir)``, possibly with settings added."""
+    env = env or server_environment(work_dir)
     _manage("migrate", "--noinput", env=env)
     _manage("seed_demo", env=env)
     port = _free_port()

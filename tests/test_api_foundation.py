@@ -126,3 +126,108 @@ def test_schema_and_docs_need_a_login(api, client, ani):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "https://" not in html.replace("https://127.0.0.1", "")
+
+
+def _register_on_admin_site(client, admin, **overrides):
+    from agencies.roles import agency_of
+
+    client.force_login(admin)
+    data = {
+        "name": "SIMRS uji",
+        "agency": agency_of(admin).pk,
+        "roles": ["supervisor"],
+        "scopes": ["read", "referrals"],
+        "expires_on": (timezone.localdate() + timedelta(days=90)).isoformat(),
+        **overrides,
+    }
+    return client.post("/admin/agencies/apiclient/add/", data, HTTP_HOST="127.0.0.1")
+
+
+def test_an_admin_registers_a_client_and_sees_its_token_once(client, eko, api):
+    response = _register_on_admin_site(client, eko)
+    assert response.status_code == 200
+    token = response.context["token"]
+    registered = ApiClient.objects.get(name="SIMRS uji")
+    assert registered.token_digest == token_digest(token)
+    assert registered.scopes == ["read", "referrals"]
+    # The token works, and the client's page never shows it again.
+    assert _bearer(api, token).get("/api/v1/agencies/").status_code == 200
+    page = client.get(f"/admin/agencies/apiclient/{registered.pk}/change/", HTTP_HOST="127.0.0.1")
+    assert token not in page.content.decode()
+
+
+def test_registration_refuses_bad_input_and_writes_nothing(client, eko):
+    response = _register_on_admin_site(
+        client, eko, roles=["admin"], scopes=[], expires_on="2020-01-01"
+    )
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) >= {"roles", "scopes"}
+    assert not ApiClient.objects.exists()
+    assert not User.objects.filter(username__startswith="api-").exists()
+
+
+def test_an_admin_sees_and_revokes_only_the_clients_of_their_agency(
+    client, eko, partner_token, dinsos, api
+):
+    from agencies.roles import agency_of
+
+    elsewhere = dinsos if agency_of(eko) != dinsos else None
+    assert elsewhere is not None
+    token = partner_token(dinsos)
+    other = ApiClient.objects.get(agency=dinsos)
+    client.force_login(eko)
+    listing = client.get("/admin/agencies/apiclient/", HTTP_HOST="127.0.0.1")
+    assert other.name not in listing.content.decode()
+    page = client.get(f"/admin/agencies/apiclient/{other.pk}/change/", HTTP_HOST="127.0.0.1")
+    assert page.status_code in (302, 404)
+    client.post(
+        "/admin/agencies/apiclient/",
+        {"action": "revoke", "_selected_action": [other.pk]},
+        HTTP_HOST="127.0.0.1",
+    )
+    other.refresh_from_db()
+    assert other.revoked_at is None
+    assert _bearer(api, token).get("/api/v1/agencies/").status_code == 200
+
+    mine = _register_on_admin_site(client, eko).context["token"]
+    own = ApiClient.objects.get(name="SIMRS uji")
+    client.post(
+        "/admin/agencies/apiclient/",
+        {"action": "revoke", "_selected_action": [own.pk]},
+        HTTP_HOST="127.0.0.1",
+    )
+    own.refresh_from_db()
+    assert own.revoked_at is not None and own.revoked_by == eko
+    assert _bearer(api, mine).get("/api/v1/agencies/").status_code == 401
+
+
+def test_the_management_command_registers_a_client(dinsos, eko, api):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command(
+        "api_client_register",
+        "--agency=Dinsos",
+        "--name=Sistem uji",
+        "--role=intake",
+        "--scope=read",
+        "--registered-by=eko",
+        stdout=out,
+    )
+    token = out.getvalue().strip()
+    assert _bearer(api, token).get("/api/v1/agencies/").status_code == 200
+
+
+def test_idempotency_keys_are_forgotten_after_a_day():
+    from api.idempotency import KEY_LIFETIME, idempotency_keys_forget
+    from api.models import IdempotencyKey
+
+    old = IdempotencyKey.objects.create(principal="user:1", key="a", fingerprint="x")
+    IdempotencyKey.objects.filter(pk=old.pk).update(
+        created_at=timezone.now() - KEY_LIFETIME - timedelta(minutes=1)
+    )
+    fresh = IdempotencyKey.objects.create(principal="user:1", key="b", fingerprint="x")
+    assert idempotency_keys_forget() == 1
+    assert list(IdempotencyKey.objects.all()) == [fresh]

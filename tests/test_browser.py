@@ -238,3 +238,32 @@ def test_dewi_reads_the_dashboard_and_the_public_reads_the_statistics(demo_serve
     page.get_by_role("link", name="Tren menurut bentuk kekerasan").click()
     expect(page.get_by_test_id("trend-seksual")).to_be_visible()
     assert page.console_errors == []
+
+
+def test_budi_reads_the_api_docs_served_by_sinergi_itself(demo_server, page):
+    """Swagger UI comes from Sinergi's static files (no CDN) and runs under the strict CSP;
+    the registration of a partner system shows its token once."""
+    from playwright.sync_api import expect
+
+    outside = []
+    page.on(
+        "request",
+        lambda request: (
+            None if request.url.startswith(demo_server) else outside.append(request.url)
+        ),
+    )
+    sign_in(page, demo_server, "budi")
+    page.goto(f"{demo_server}/api/docs/")
+    expect(page.locator(".opblock-tag").first).to_be_visible()
+    expect(page.get_by_text("/api/v1/referrals/").first).to_be_visible()
+    assert outside == [], "the docs page reached outside Sinergi"
+    assert page.console_errors == [], "CSP violations or script errors in the console"
+
+    page.context.clear_cookies()  # eko, the admin, registers the hospital's system
+    sign_in(page, demo_server, "eko")
+    page.goto(f"{demo_server}/admin/agencies/apiclient/add/")
+    page.locator("#id_name").fill("SIMRS uji")
+    page.locator("input[name=roles][value=supervisor]").check()
+    page.locator("input[name=scopes][value=read]").check()
+    page.locator("input[type=submit]").click()
+    expect(page.locator("#api-token")).to_contain_text("sng_")
