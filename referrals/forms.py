@@ -6,7 +6,7 @@ from agencies.models import Agency, User
 from cases.models import CaseDocument
 from cases.models.choices import CaseSection
 from referrals.models import RECEIVING_ROLES, PaperReferral, Referral, Urgency, default_sections_for
-from referrals.services import Consent, ReferralRequest, Summary
+from referrals.services import ReferralRequest
 
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 _DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -104,33 +104,7 @@ class ReferralForm(forms.Form):
         }
 
     def to_request(self) -> ReferralRequest:
-        data = self.cleaned_data
-        return ReferralRequest(
-            to_agency=data["to_agency"],
-            to_user=data["to_user"],
-            service_type=data["service_type"],
-            reason=data["reason"],
-            urgency=data["urgency"],
-            respond_by=data["respond_by"],
-            letter_number=data["letter_number"],
-            kind=data["kind"],
-            sender_keeps_access=data["sender_keeps_access"],
-            shared_sections=data["shared_sections"],
-            shared_documents=list(data["shared_documents"]),
-            summary=Summary(
-                purpose=data["summary_purpose"],
-                chronology=data["summary_chronology"],
-                services=data["summary_services"],
-                condition=data["summary_condition"],
-            ),
-            consent=Consent(
-                given_by=data["consent_by"],
-                given_on=data["consent_on"],
-                scope=data["consent_scope"],
-                upload=data["consent_form"],
-                override_reason=data.get("consent_override_reason", ""),
-            ),
-        )
+        return ReferralRequest.from_fields(self.cleaned_data)
 
 
 class AcceptForm(forms.Form):

@@ -87,6 +87,36 @@ class ReferralRequest:
     sender_keeps_access: bool = False
     letter_number: str = ""
 
+    @classmethod
+    def from_fields(cls, data) -> "ReferralRequest":
+        """From the cleaned fields of the web form or the API, which share their names."""
+        return cls(
+            to_agency=data["to_agency"],
+            to_user=data["to_user"],
+            service_type=data["service_type"],
+            reason=data["reason"],
+            urgency=data["urgency"],
+            respond_by=data["respond_by"],
+            letter_number=data["letter_number"],
+            kind=data["kind"],
+            sender_keeps_access=data["sender_keeps_access"],
+            shared_sections=list(data["shared_sections"]),
+            shared_documents=list(data.get("shared_documents", [])),
+            summary=Summary(
+                purpose=data["summary_purpose"],
+                chronology=data["summary_chronology"],
+                services=data["summary_services"],
+                condition=data["summary_condition"],
+            ),
+            consent=Consent(
+                given_by=data["consent_by"],
+                given_on=data["consent_on"],
+                scope=data["consent_scope"],
+                upload=data.get("consent_form"),
+                override_reason=data.get("consent_override_reason", ""),
+            ),
+        )
+
 
 def referral_summary_prefill(*, case: Case, user) -> dict:
     """Summary fields filled from the case, for the sender to check and edit."""

@@ -15,7 +15,7 @@ from agencies.models import Agency, User
 from cases.models import Case, CaseDocument
 from cases.models.choices import CaseSection
 from referrals.models import RECEIVING_ROLES, Referral, Urgency
-from referrals.services import Consent, ReferralRequest, Summary
+from referrals.services import ReferralRequest
 
 NOT_A_CHOICE = {"invalid_choice": _("Choose one of the allowed values.")}
 NO_SUCH_RECORD = {"does_not_exist": _("There is no such record you may choose.")}
@@ -105,33 +105,7 @@ class ReferralSendSerializer(serializers.Serializer):
         return case
 
     def to_request(self) -> ReferralRequest:
-        data = self.validated_data
-        return ReferralRequest(
-            to_agency=data["to_agency"],
-            to_user=data["to_user"],
-            service_type=data["service_type"],
-            reason=data["reason"],
-            urgency=data["urgency"],
-            respond_by=data["respond_by"],
-            letter_number=data["letter_number"],
-            kind=data["kind"],
-            sender_keeps_access=data["sender_keeps_access"],
-            shared_sections=list(data["shared_sections"]),
-            shared_documents=list(data.get("shared_documents", [])),
-            summary=Summary(
-                purpose=data["summary_purpose"],
-                chronology=data["summary_chronology"],
-                services=data["summary_services"],
-                condition=data["summary_condition"],
-            ),
-            consent=Consent(
-                given_by=data["consent_by"],
-                given_on=data["consent_on"],
-                scope=data["consent_scope"],
-                upload=data.get("consent_form"),
-                override_reason=data["consent_override_reason"],
-            ),
-        )
+        return ReferralRequest.from_fields(self.validated_data)
 
 
 class ReferralSendUploadSerializer(ReferralSendSerializer):
