@@ -27,6 +27,27 @@ from cases.models.complaints import INTAKE_ROLES, TRIAGE_ROLES
 from cases.models.work import ServiceType
 from cases.services import audit_record, case_open
 
+# What intake records of a complaint itself, on the web form and in the API alike.
+COMPLAINT_INTAKE_FIELDS = (
+    "channel",
+    "received_at",
+    "risk_level",
+    "narrative",
+    "incident_date",
+    "incident_date_is_approximate",
+    "place_type",
+    "incident_village",
+    "incident_address",
+    "violence_forms",
+    "tpks_offence",
+    "ampk_category",
+    "jurisdiction",
+    "consent_by",
+    "consent_at",
+    "consent_purpose",
+    "reporter_is_anonymous",
+)
+
 PERSON_FIELDS = (
     "name",
     "nik",

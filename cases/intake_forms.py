@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region
 from agencies.region_picker import RegionField
+from cases.intake import COMPLAINT_INTAKE_FIELDS
 from cases.models import Complaint, Person
 from cases.models.choices import PerpetratorRelationship, ViolenceForm
 
@@ -25,25 +26,7 @@ class IntakeForm(forms.ModelForm):
 
     class Meta:
         model = Complaint
-        fields = [
-            "channel",
-            "received_at",
-            "risk_level",
-            "narrative",
-            "incident_date",
-            "incident_date_is_approximate",
-            "place_type",
-            "incident_village",
-            "incident_address",
-            "violence_forms",
-            "tpks_offence",
-            "ampk_category",
-            "jurisdiction",
-            "consent_by",
-            "consent_at",
-            "consent_purpose",
-            "reporter_is_anonymous",
-        ]
+        fields = list(COMPLAINT_INTAKE_FIELDS)
         widgets = {
             "received_at": _DATETIME,
             "consent_at": _DATETIME,

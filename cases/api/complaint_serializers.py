@@ -13,6 +13,7 @@ from rest_framework.settings import api_settings
 from agencies.models import Region
 from cases.api.inputs import PERSON_INPUT_FIELDS, BirthDateCheck
 from cases.api.serializers import ChildSerializer, ReadSerializer
+from cases.intake import COMPLAINT_INTAKE_FIELDS
 from cases.models import Complaint, ComplaintParty, Person
 from cases.models.choices import PerpetratorRelationship, Sex, ViolenceForm
 from cases.models.complaints import PublicStatus
@@ -149,28 +150,7 @@ class ComplaintIntakeSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Complaint
-        fields = [
-            "channel",
-            "received_at",
-            "risk_level",
-            "narrative",
-            "incident_date",
-            "incident_date_is_approximate",
-            "place_type",
-            "incident_village",
-            "incident_address",
-            "violence_forms",
-            "tpks_offence",
-            "ampk_category",
-            "jurisdiction",
-            "consent_by",
-            "consent_at",
-            "consent_purpose",
-            "reporter_is_anonymous",
-            "children",
-            "perpetrators",
-            "reporter",
-        ]
+        fields = [*COMPLAINT_INTAKE_FIELDS, "children", "perpetrators", "reporter"]
 
     def complaint_and_parties(self) -> tuple[Complaint, dict]:
         """An unsaved Complaint and the parties, as ``complaint_receive`` takes them."""

@@ -9,6 +9,7 @@ from rest_framework import serializers
 
 from agencies.models import User
 from agencies.roles import Role, agency_of
+from cases.intake import PERSON_FIELDS
 from cases.models import Assessment, Case, CaseNote, CaseParty, Complaint, Person
 from cases.models.choices import ClosureReason, TpksOffence, ViolenceForm
 from cases.models.work import ServiceType
@@ -126,23 +127,8 @@ class ViolenceFormsInput(serializers.Serializer):
     )
 
 
-PERSON_INPUT_FIELDS = [
-    "name",
-    "nik",
-    "kk_number",
-    "address",
-    "school",
-    "phone",
-    "sex",
-    "birth_date",
-    "birth_date_is_estimate",
-    "education",
-    "disability",
-    "has_birth_certificate",
-    "has_child_id_card",
-    "has_family_card",
-    "has_health_insurance",
-]
+# The same fields the web intake takes for a person, identity included (stored encrypted).
+PERSON_INPUT_FIELDS = list(PERSON_FIELDS)
 
 
 class BirthDateCheck:
