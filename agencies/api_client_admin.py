@@ -17,6 +17,7 @@ from agencies.admin import AdminRolePermissions
 from agencies.api_clients import api_client_register, api_client_revoke
 from agencies.models import API_CLIENT_ROLES, Agency, ApiClient, ApiScope
 from agencies.roles import Role, agency_of
+from api.models import ApiRequestLog
 
 
 class ApiClientRegistrationForm(forms.Form):
@@ -149,3 +150,28 @@ class ApiClientAdmin(AdminRolePermissions, admin.ModelAdmin):
 
     def response_post_save_change(self, request, obj):
         return redirect("admin:agencies_apiclient_changelist")
+
+
+@admin.register(ApiRequestLog)
+class ApiRequestLogAdmin(AdminRolePermissions, admin.ModelAdmin):
+    """Every request of the agency's partner systems: read-only, kept for the audit."""
+
+    list_display = ["at", "client", "method", "path", "status_code", "ip_address"]
+    list_filter = ["method", "status_code"]
+    list_select_related = ["client"]
+    search_fields = ["path", "client__name", "client__token_prefix"]
+    date_hierarchy = "at"
+    show_full_result_count = False
+
+    def get_queryset(self, request):
+        entries = super().get_queryset(request)
+        return entries.filter(agency__in=agencies_administered_by(request.user))
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

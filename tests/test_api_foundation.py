@@ -231,3 +231,24 @@ def test_idempotency_keys_are_forgotten_after_a_day():
     fresh = IdempotencyKey.objects.create(principal="user:1", key="b", fingerprint="x")
     assert idempotency_keys_forget() == 1
     assert list(IdempotencyKey.objects.all()) == [fresh]
+
+
+def test_the_schema_is_valid_openapi_without_a_warning(tmp_path):
+    from django.core.management import call_command
+
+    schema = tmp_path / "schema.yaml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(schema))
+    assert "/api/v1/referrals/{id}/accept/" in schema.read_text()
+
+
+def test_an_admin_reads_the_request_log_of_their_agency_only(
+    client, eko, api, partner_token, dinsos
+):
+    from agencies.roles import agency_of
+
+    _bearer(api, partner_token(dinsos)).get("/api/v1/agencies/")
+    _bearer(api, partner_token(agency_of(eko))).get("/api/v1/regions/")
+    client.force_login(eko)
+    page = client.get("/admin/api/apirequestlog/", HTTP_HOST="127.0.0.1").content.decode()
+    assert "/api/v1/regions/" in page
+    assert "/api/v1/agencies/" not in page
