@@ -91,7 +91,9 @@ def _cancel_dropped_occurrences(schedule, wanted: set, now) -> None:
             reason=str(_("No longer in the forum's schedule.")),
         )
         Meeting.objects.filter(pk=meeting.pk).update(
-            status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1
+            status=Meeting.Status.CANCELLED,
+            sequence=F("sequence") + 1,
+            updated_at=timezone.now(),
         )
 
 
@@ -317,7 +319,10 @@ def meeting_move(*, meeting: Meeting, moved_by, starts_at, ends_at, reason: str)
         reason=reason.strip(),
     )
     Meeting.objects.filter(pk=meeting.pk).update(
-        starts_at=starts_at, ends_at=ends_at, sequence=F("sequence") + 1
+        starts_at=starts_at,
+        ends_at=ends_at,
+        sequence=F("sequence") + 1,
+        updated_at=timezone.now(),
     )
     meeting.refresh_from_db()
     meeting_changed_emit(meeting=meeting, change="moved")
@@ -330,7 +335,7 @@ def meeting_cancel(*, meeting: Meeting, cancelled_by, reason: str) -> Meeting:
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the meeting is cancelled.")})
     moved = Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.SCHEDULED).update(
-        status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1
+        status=Meeting.Status.CANCELLED, sequence=F("sequence") + 1, updated_at=timezone.now()
     )
     if not moved:
         raise ValidationError(_("Only a scheduled meeting can be cancelled."))
@@ -391,6 +396,8 @@ def meeting_attendance_record(*, meeting: Meeting, recorded_by, present: Iterabl
     for invitation in invitations:
         invitation.attended = invitation.pk in present
     Invitation.objects.bulk_update(invitations, ["attended"])
-    Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        status=Meeting.Status.HELD, updated_at=timezone.now()
+    )
     meeting.refresh_from_db()
     return meeting

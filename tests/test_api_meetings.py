@@ -502,3 +502,28 @@ def test_action_item_list_has_a_fixed_query_count(api, item, ani, dinsos):
         assert len(response.json()["results"]) == total
         counts.append(len(queries))
     assert counts[0] == counts[1]
+
+
+def test_a_moved_meeting_shows_up_in_a_sync_by_updated_since(api, meeting, fajar, ani):
+    from meetings.services import meeting_move
+
+    as_user(api, ani)
+    since = timezone.now()
+    assert (
+        api.get("/api/v1/meetings/", {"updated_since": since.isoformat()}).json()["results"] == []
+    )
+    meeting_move(
+        meeting=meeting,
+        moved_by=fajar,
+        starts_at=later(days=5),
+        ends_at=later(days=5, hour=11),
+        reason="Ruang rapat dipakai.",
+    )
+    rows = api.get("/api/v1/meetings/", {"updated_since": since.isoformat()}).json()["results"]
+    assert [row["id"] for row in rows] == [meeting.pk]
+
+
+def test_an_offset_postgresql_cannot_take_is_never_a_server_error(api, ani):
+    as_user(api, ani)
+    response = api.get("/api/v1/meetings/", {"updated_since": "2026-01-01T00:00:00+23:59"})
+    assert response.status_code in (200, 400)

@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from rest_framework.filters import OrderingFilter
 
+from api.filters import UtcDateTimeFilter
 from cases.models import Case, Complaint
 from cases.models.choices import CaseStatus, Channel, RiskLevel, ViolenceForm
 
@@ -42,7 +43,7 @@ class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=CaseStatus.choices)
     risk_level = django_filters.ChoiceFilter(choices=RiskLevel.choices)
     lead_agency = IdFilter(field_name="lead_agency_id", label=_("lead agency"))
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("changed at or after (ISO 8601), for sync"),

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from api.filters import UtcDateTimeFilter
 from meetings.models import ActionItem, Meeting
 
 
@@ -23,16 +24,22 @@ class MeetingFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Meeting.Status.choices)
     kind = django_filters.ChoiceFilter(choices=Meeting.Kind.choices)
     forum = IdFilter(field_name="forum_id", label=_("Meetings of this forum (id)"))
-    starts_after = django_filters.IsoDateTimeFilter(
+    starts_after = UtcDateTimeFilter(
         field_name="starts_at", lookup_expr="gte", label=_("Starting at or after this time")
     )
-    starts_before = django_filters.IsoDateTimeFilter(
+    starts_before = UtcDateTimeFilter(
         field_name="starts_at", lookup_expr="lt", label=_("Starting before this time")
+    )
+
+    updated_since = UtcDateTimeFilter(
+        field_name="updated_at",
+        lookup_expr="gte",
+        label=_("Changed at or after this time (for synchronising)"),
     )
 
     class Meta:
         model = Meeting
-        fields = ["status", "kind", "forum", "starts_after", "starts_before"]
+        fields = ["status", "kind", "forum", "starts_after", "starts_before", "updated_since"]
 
 
 class ActionItemFilter(django_filters.FilterSet):
@@ -45,7 +52,7 @@ class ActionItemFilter(django_filters.FilterSet):
     due_before = django_filters.DateFilter(
         field_name="due_on", lookup_expr="lte", label=_("Due on or before this date")
     )
-    updated_since = django_filters.IsoDateTimeFilter(
+    updated_since = UtcDateTimeFilter(
         field_name="updated_at",
         lookup_expr="gte",
         label=_("Changed at or after this time (for synchronising)"),

@@ -1,41 +1,20 @@
 """Filters and paging of the referral lists (the web inbox/outbox, plus what a partner
 needs to keep its own copy in sync: ``updated_since``)."""
 
-import datetime
-
 import django_filters
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.utils import timezone
-from django_filters.fields import IsoDateTimeField
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from agencies.catalogue import ServiceType
 from agencies.models import Agency
 from agencies.roles import agency_of
+from api.filters import UtcDateTimeFilter
 from api.pagination import StableCursorPagination
 from referrals.api.reading import DIRECTIONS
 from referrals.api.writing import NOT_A_CHOICE
 from referrals.models import Referral, Urgency
-
-
-class UtcDateTimeField(IsoDateTimeField):
-    """ISO 8601 with any offset, turned into UTC: PostgreSQL takes offsets up to 15:59
-    only, and a time that cannot be expressed in UTC is a 400, not a server error."""
-
-    def to_python(self, value):
-        moment = super().to_python(value)
-        if moment is None:
-            return None
-        try:
-            return moment.astimezone(datetime.UTC)
-        except OverflowError:
-            raise ValidationError(self.error_messages["invalid"], code="invalid") from None
-
-
-class UtcDateTimeFilter(django_filters.IsoDateTimeFilter):
-    field_class = UtcDateTimeField
 
 
 class ReferralPagination(StableCursorPagination):
