@@ -33,7 +33,8 @@ class ApiClientRegistrationForm(forms.Form):
         label=_("Scopes"), choices=ApiScope.choices, widget=forms.CheckboxSelectMultiple
     )
     expires_on = forms.DateField(
-        label=_("Expires on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Expires on"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def __init__(self, *args, agencies, **kwargs):
@@ -115,6 +116,7 @@ class ApiClientAdmin(AdminRolePermissions, admin.ModelAdmin):
                     {
                         **self.admin_site.each_context(request),
                         "token": token,
+                        "authorization_header": f"Authorization: Bearer {token}",
                         "title": _("Token of the new API client"),
                         "opts": self.opts,
                     },

@@ -126,6 +126,11 @@ def test_schema_and_docs_need_a_login(api, client, ani):
     html = docs.content.decode()
     assert "/static/drf_spectacular_sidecar/swagger-ui-dist/" in html
     assert "https://" not in html.replace("https://127.0.0.1", "")
+    # Swagger UI styles itself inline; scripts stay Sinergi's own, on this page too.
+    policy = docs["Content-Security-Policy"]
+    assert "style-src 'self' 'unsafe-inline'" in policy
+    assert "script-src 'self';" in policy + ";"
+    assert "unsafe-inline" not in client.get("/", HTTP_HOST="127.0.0.1")["Content-Security-Policy"]
 
 
 def _register_on_admin_site(client, admin, **overrides):
