@@ -44,3 +44,8 @@ def client_ip(request) -> str:
     if proxies and len(hops) >= proxies:
         return hops[-proxies]
     return request.META.get("REMOTE_ADDR", "")
+
+
+def client_address(request) -> str | None:
+    """``client_ip`` as an audit row stores it: None when unknown."""
+    return client_ip(request) or None

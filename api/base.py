@@ -15,7 +15,7 @@ from django.utils.translation.trans_real import parse_accept_lang_header
 from rest_framework import mixins, viewsets
 from rest_framework.response import Response
 
-from agencies.auth import client_ip
+from agencies.auth import client_address
 from api.authentication import client_of
 from api.conditional import etag_of
 from api.idempotency import idempotent
@@ -74,7 +74,7 @@ class ApiBehaviour:
             path=request.path[:300],
             route=(match.view_name if match else "")[:100],
             status_code=response.status_code,
-            ip_address=client_ip(request) or None,
+            ip_address=client_address(request),
         )
 
 

@@ -257,3 +257,14 @@ def test_an_admin_reads_the_request_log_of_their_agency_only(
     page = client.get("/admin/api/apirequestlog/", HTTP_HOST="127.0.0.1").content.decode()
     assert "/api/v1/regions/" in page
     assert "/api/v1/agencies/" not in page
+
+
+def test_region_list_has_a_fixed_query_count(api, partner_token, dinsos):
+    _bearer(api, partner_token(dinsos)).get("/api/v1/regions/")  # the token's last-use write
+    counts = []
+    for size in (1, 25):
+        with CaptureQueriesContext(connection) as queries:
+            response = api.get("/api/v1/regions/", {"page_size": size, "level": 3})
+        assert len(response.json()["results"]) == size
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

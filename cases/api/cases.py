@@ -16,7 +16,7 @@ from rest_framework import exceptions
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from agencies.auth import client_ip
+from agencies.auth import client_address
 from agencies.models import ApiScope
 from agencies.roles import has_role
 from api.base import VisibleListMixin, VisibleViewSet
@@ -45,10 +45,6 @@ IF_MATCH = OpenApiParameter(
     required=True,
     description="The ETag of the version you read (428 without it, 412 when stale).",
 )
-
-
-def client_address(request) -> str | None:
-    return client_ip(request) or None
 
 
 class CaseViewSet(CaseActionsMixin, VisibleListMixin, VisibleViewSet):

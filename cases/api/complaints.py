@@ -14,13 +14,13 @@ from rest_framework import exceptions, permissions
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from agencies.auth import client_address
 from agencies.models import Agency, ApiScope
 from agencies.roles import Role, has_role
 from api.base import VisibleListMixin, VisibleViewSet
 from api.pagination import StableCursorPagination
 from api.permissions import AgencyMember
 from api.throttling import PublicComplaintThrottle
-from cases.api.cases import client_address
 from cases.api.complaint_serializers import (
     ComplaintAttachInput,
     ComplaintCloseInput,

@@ -2,7 +2,7 @@
 
 from django.db import transaction
 
-from agencies.auth import client_ip
+from agencies.auth import client_address
 from cases.models import AuditEvent
 from cases.services import audit_record
 
@@ -22,7 +22,7 @@ class AuditedReadMixin:
             audit_record(
                 actor=request.user,
                 action=AuditEvent.Action.VIEW,
-                ip_address=client_ip(request) or None,
+                ip_address=client_address(request),
                 **self.audit_details(self.object),
             )
         return response.render()

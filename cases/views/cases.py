@@ -2,7 +2,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
-from agencies.auth import client_ip
+from agencies.auth import client_address
 from agencies.models import User
 from agencies.network_scope import SAFE_HOUSE_ROLES
 from agencies.roles import Role, agency_of, has_role
@@ -39,10 +39,6 @@ from cases.work_forms import (
     ViolenceFormsForm,
 )
 from referrals.models import Referral
-
-
-def client_address(request) -> str | None:
-    return client_ip(request) or None
 
 
 class CaseListView(ScopedListView):

@@ -9,7 +9,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from agencies.auth import client_ip
+from agencies.auth import client_address
 from agencies.models import User
 from agencies.roles import Role
 from agencies.views.scoped import get_visible_or_404
@@ -311,7 +311,7 @@ def document_download(request, code: str, pk: int):
         CaseDocument.objects.select_related("case"), request.user, pk=pk, case__code=code
     )
     content = document_open(
-        document=document, opened_by=request.user, ip_address=client_ip(request) or None
+        document=document, opened_by=request.user, ip_address=client_address(request)
     )
     response = HttpResponse(content, content_type=document.content_type)
     response["Content-Disposition"] = f'attachment; filename="{document.download_name()}"'
