@@ -8,6 +8,7 @@ from agencies.network_scope import SAFE_HOUSE_ROLES
 from agencies.roles import Role, agency_of, has_role
 from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
 from cases import care_forms
+from cases.exports import CASE_EXPORT_COLUMNS, may_export_cases
 from cases.forms import CaseFilterForm, RevealIdentityForm
 from cases.models import (
     Assessment,
@@ -39,22 +40,39 @@ from cases.work_forms import (
     ViolenceFormsForm,
 )
 from referrals.models import Referral
+from reports.exports import FORMATS, ExportableListMixin
 
 
-class CaseListView(ScopedListView):
+class CaseListView(ExportableListMixin, ScopedListView):
+    """The cases the user may see, filtered; supervisors and heads may download the
+    filtered list whole (``?format=csv|xlsx``)."""
+
     model = Case
     template_name = "cases/case_list.html"
     context_object_name = "cases"
+    export_columns = CASE_EXPORT_COLUMNS
+    export_basename = "kasus"
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") in FORMATS and not may_export_cases(request.user):
+            raise PermissionDenied
+        return super().get(request, *args, **kwargs)
 
     def narrow(self, queryset):
         self.filter_form = CaseFilterForm(self.request.GET or None)
         return self.filter_form.apply(queryset, self.request.user).for_lists()
 
+    def export_rows(self, queryset):
+        # Chunks of 2,000 rows: each chunk's parties and violence forms are fetched in
+        # one query apiece, and memory holds one chunk, whatever the export's size.
+        return queryset.iterator(chunk_size=2000)
+
     def get_context_data(self, **kwargs):
-        filters = self.request.GET.copy()
-        filters.pop("page", None)
         return super().get_context_data(
-            filter_form=self.filter_form, filter_query=filters.urlencode(), **kwargs
+            filter_form=self.filter_form,
+            filter_query=self.filter_query(),
+            may_export=may_export_cases(self.request.user),
+            **kwargs,
         )
 
 
