@@ -41,6 +41,4 @@ RUN python -m config.translations \
 USER sinergi
 EXPOSE 8000
 
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", \
-     "--workers", "3", "--timeout", "60", "--max-requests", "1000", \
-     "--max-requests-jitter", "100"]
+CMD ["gunicorn", "--config", "config/gunicorn.conf.py", "config.wsgi:application"]
