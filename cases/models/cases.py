@@ -21,6 +21,7 @@ from cases.models.choices import (
 )
 from cases.models.incident import Incident
 from cases.models.people import Person
+from cases.models.scoping import AnyOfSubquery  # noqa: F401 - registers pk__any
 
 # Roles that see every case their agency leads (DESIGN.md, "Who sees a case").
 AGENCY_WIDE_ROLES = (Role.SUPERVISOR, Role.HEAD)
@@ -50,17 +51,18 @@ class CaseQuerySet(models.QuerySet):
         if membership is None:
             return self.none()  # anonymous, no agency, or an inactive agency: nothing
         roles = roles_of(user)
-        rule = Q(pk__in=_granted_case_ids(user, permission))
+        agency_id = membership.agency_id
+        # Each arm is one index probe (see cases.models.scoping), so the OR of them never
+        # scans the case table: a million cases cost what a thousand do.
+        rule = Q(pk__any=_granted_case_ids(user, permission))
         if not roles.isdisjoint(CASE_WORK_ROLES):
             # Personal links count only while the user still works, in a case-work role, at
             # the lead agency: someone who moved agency or lost the role loses the case.
-            rule |= Q(lead_agency_id=membership.agency_id) & (
-                Q(lead_caseworker=user)
-                | Q(pk__in=CaseTeamMember.objects.filter(user=user).values("case"))
-                | Q(opened_by=user, lead_caseworker__isnull=True)
-            )
+            rule |= Q(lead_caseworker=user, lead_agency_id=agency_id)
+            rule |= Q(pk__any=_team_case_ids(user, agency_id))
+            rule |= Q(opened_by=user, lead_caseworker__isnull=True, lead_agency_id=agency_id)
         if not roles.isdisjoint(agency_roles):
-            rule |= Q(lead_agency_id=membership.agency_id)
+            rule |= Q(lead_agency_id=agency_id)
         return self.filter(rule)
 
     def open(self):
@@ -156,6 +158,10 @@ def _granted_case_ids(user, codename: str):
     )
 
 
+def _team_case_ids(user, agency_id: int):
+    return CaseTeamMember.objects.filter(user=user, case__lead_agency_id=agency_id).values("case")
+
+
 def section_permission(section: str) -> str:
     """The object-permission codename that shares one section of a case."""
     return f"view_case_{section}"
@@ -241,8 +247,14 @@ class Case(Incident):
             for section in CaseSection
         ]
         indexes = [
+            # Newest first, ties broken by id: the order of every case list and cursor.
+            models.Index(fields=["-created_at", "-id"], name="case_recent"),
             models.Index(fields=["lead_agency", "-created_at"], name="case_agency_recent"),
             models.Index(fields=["lead_caseworker", "-created_at"], name="case_worker_recent"),
+            # The statistics refresh counts one agency's month of cases at a time
+            # (reports.slices): by the month reported and by the month closed.
+            models.Index(fields=["lead_agency", "reported_at"], name="case_agency_reported"),
+            models.Index(fields=["lead_agency", "closed_at"], name="case_agency_closed"),
         ]
 
     def __str__(self) -> str:
