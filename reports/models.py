@@ -67,8 +67,10 @@ class StatCellQuerySet(models.QuerySet):
 
 
 class StatCell(models.Model):
-    regency = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+")
-    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: the indexes below lead with them. Fewer indexes to keep up
+    # make rewriting cells cheaper, and a refresh rewrites many.
+    regency = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="+", db_index=False)
+    agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="+", db_index=False)
     # The first day of the month the case was reported (or closed), on the agency's clock.
     month = models.DateField()
     dimension = models.CharField(max_length=16, choices=Dimension.choices)
@@ -101,7 +103,10 @@ class StatsRefresh(models.Model):
 
     finished_at = models.DateTimeField()
     seconds = models.FloatField()
+    # Cells written: all of them after a full rebuild, the changed slices' otherwise.
     cells = models.PositiveIntegerField()
+    # Every slice counted again (the first time and hourly), not only the changed ones.
+    full = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("statistics refresh")
@@ -110,6 +115,22 @@ class StatsRefresh(models.Model):
 
     def __str__(self) -> str:
         return f"{self.finished_at:%Y-%m-%d %H:%M:%S}"
+
+
+class StatsChange(models.Model):
+    """A slice (agency, month) whose cells are out of date: written by PostgreSQL triggers
+    on the counted tables (migration 0006), read and emptied by the next refresh
+    (reports.slices). No month: every month of the agency. Duplicates are expected."""
+
+    agency_id = models.BigIntegerField()
+    month = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("statistics change")
+        verbose_name_plural = _("statistics changes")
+
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.month}"
 
 
 class Metric(models.TextChoices):
