@@ -52,7 +52,8 @@ from cases.models.choices import ClosureReason
 from meetings.models import ActionItem, Invitation, Meeting
 from referrals.models import Referral
 from reports.locks import refresh_lock_taken
-from reports.models import SNAPSHOT_METRICS, Metric, MetricCell
+from reports.metric_writes import replace_cells
+from reports.models import Metric
 
 # Any 64-bit number other than reports.stats' lock: one metrics refresh at a time.
 REFRESH_LOCK = 640_071_008
@@ -139,17 +140,10 @@ class _Cells:
             cell[0] += row["num"]
             cell[1] += row["den"]
 
-    def models(self) -> list[MetricCell]:
+    def rows(self) -> list[tuple]:
+        """(agency, regency, month, metric, bucket, numerator, denominator) of each cell."""
         return [
-            MetricCell(
-                agency_id=agency_id,
-                regency_id=regency_id,
-                month=month,
-                metric=metric,
-                bucket=bucket,
-                numerator=numerator,
-                denominator=denominator,
-            )
+            (agency_id, regency_id, month, metric, bucket, numerator, denominator)
             for (agency_id, regency_id, month, metric, bucket), (numerator, denominator) in (
                 self.values.items()
             )
@@ -465,26 +459,25 @@ def _collect(now) -> _Cells:
     return cells
 
 
-def _forget_replaced_cells(now) -> None:
-    """Every flow cell goes; a snapshot cell only for the month being recorded again."""
-    MetricCell.objects.exclude(metric__in=SNAPSHOT_METRICS).delete()
-    for zone_name in Agency.TimeZone.values:
-        month = timezone.localdate(now, zoneinfo.ZoneInfo(zone_name)).replace(day=1)
-        MetricCell.objects.filter(
-            metric__in=SNAPSHOT_METRICS, month=month, agency__time_zone=zone_name
-        ).delete()
+def _snapshot_months(now) -> dict[str, datetime.date]:
+    """The month each time zone's snapshots are recorded for: the refresh's, on its clock."""
+    return {
+        zone_name: timezone.localdate(now, zoneinfo.ZoneInfo(zone_name)).replace(day=1)
+        for zone_name in Agency.TimeZone.values
+    }
 
 
 def metrics_refresh(*, now: datetime.datetime | None = None) -> int | None:
-    """Rebuild the metric cells; readers keep seeing the previous ones until it commits.
+    """Bring the metric cells up to date; readers keep seeing the previous ones until it
+    commits. Only cells whose figures changed are written (reports.metric_writes).
 
-    Returns the number of cells written, or None when another refresh is running.
+    Returns the number of cells the data makes now, or None when another refresh is
+    running.
     """
     now = now or timezone.now()
     with transaction.atomic():
         if not refresh_lock_taken(REFRESH_LOCK):
             return None
-        cells = _collect(now).models()
-        _forget_replaced_cells(now)
-        MetricCell.objects.bulk_create(cells, batch_size=5000)
-    return len(cells)
+        rows = _collect(now).rows()
+        replace_cells(rows, _snapshot_months(now))
+    return len(rows)
