@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-stamp
 
 .PHONY: help install run serve demo translations messages test lint format \
-        migrations-check deploy-check clean
+        migrations-check deploy-check bench clean
 
 help:
 	@echo "make run               set up everything and start http://127.0.0.1:8000 with demo data"
@@ -16,6 +16,7 @@ help:
 	@echo "make format            ruff format and fix"
 	@echo "make messages          extract translatable strings into locale/*/LC_MESSAGES/django.po"
 	@echo "make migrations-check  fail when models and migrations differ"
+	@echo "make bench             the scale benchmark at 1M cases (SCALE=small: ~10k cases, a few minutes)"
 
 $(PY):
 	@if [ -z "$(PYTHON)" ]; then scripts/find-python.sh; exit 1; fi
@@ -59,6 +60,12 @@ format: install
 
 migrations-check: install
 	$(PY) manage.py makemigrations --check --dry-run
+
+# The scale benchmark (docs/performance.md): builds its own database sinergi_bench_$(SCALE)
+# on the PostgreSQL of DATABASE_URL, serves it with gunicorn and measures it with wrk.
+SCALE ?= full
+bench: install translations
+	$(PY) -m bench --scale $(SCALE) $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) var

@@ -4,6 +4,7 @@ All of them work either at the home agency (the Dinas/UPTD PPA whose cases are m
 or at the partner agency that receives the home agency's referrals.
 """
 
+# Held in Agency.nomenclature.
 HOME_AGENCY_CODE = "BENCH-HOME"
 PARTNER_AGENCY_CODE = "BENCH-PARTNER"
 
