@@ -156,6 +156,16 @@ def _soak(server, scenarios, scale, work_dir) -> dict:
     }
 
 
+def _minute_refresh(probes, first_refresh: dict) -> dict:
+    from config.celery import app
+
+    refresh = probes.statistics_refresh()
+    refresh["every_seconds"] = app.conf.beat_schedule["reports-refresh"]["schedule"]
+    refresh["first_seconds"] = first_refresh["seconds"]
+    _log(f"statistics refresh after the load: {refresh['seconds']} s")
+    return refresh
+
+
 def run(scale_name: str, *, rebuild: bool, update_docs: bool) -> int:
     scale = SCALES[scale_name]
     started_at = datetime.now(UTC)
@@ -183,11 +193,10 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool) -> int:
     build_seconds = _prepare_dataset(env, scale, rebuild=rebuild)
     counts = _dataset_counts()
     _log("dataset: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
-    refresh = probes.statistics_refresh()
-    from config.celery import app
-
-    refresh["every_seconds"] = app.conf.beat_schedule["reports-refresh"]["schedule"]
-    _log(f"statistics refresh: {refresh['seconds']} s")
+    # The first refresh rebuilds every cell (as after a deployment); the minute's refresh,
+    # timed after the load has written, is what decides how stale a dashboard can be.
+    first_refresh = probes.statistics_refresh()
+    _log(f"statistics refresh, first (every cell): {first_refresh['seconds']} s")
     creds = credentials()
     all_scenarios = scenarios(creds, write_cases=_write_cases(scale))
     results = {
@@ -199,7 +208,6 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool) -> int:
             "counts_text": ", ".join(f"{v:,} {k}" for k, v in counts.items()),
             "build_seconds": build_seconds,
         },
-        "statistics_refresh": refresh,
         "titles": {s.key: s.title for s in all_scenarios},
     }
     _log("query counts and plans")
@@ -214,6 +222,7 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool) -> int:
         _preflight(server, all_scenarios)
         results["load"] = _measure_load(server, all_scenarios, scale, work_dir, creds)
         results["soak"] = _soak(server, all_scenarios, scale, work_dir)
+    results["statistics_refresh"] = _minute_refresh(probes, first_refresh)
     floor = run_pgbench(
         env.database_url,
         floor_sql,

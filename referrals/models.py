@@ -90,10 +90,13 @@ class ReferralQuerySet(models.QuerySet):
         if not roles.isdisjoint(AGENCY_WIDE_ROLES):
             rule |= Q(from_agency_id=agency) | Q(to_agency_id=agency)
         if Role.CASEWORKER in roles:
+            # A subquery, not a join: a join repeats rows, and the DISTINCT it would need
+            # sorts every visible referral (with its joined agencies) on each inbox page.
+            assigned = self.model.access_users.through.objects.filter(user=user)
             rule |= Q(to_agency_id=agency) & (
-                Q(to_user__isnull=True) | Q(to_user=user) | Q(access_users=user)
+                Q(to_user__isnull=True) | Q(to_user=user) | Q(pk__in=assigned.values("referral"))
             )
-        return self.filter(rule).distinct()
+        return self.filter(rule)
 
     def incoming(self, agency):
         return self.filter(to_agency=agency)
