@@ -153,9 +153,10 @@ def test_the_list_runs_a_fixed_number_of_queries(client, budi, dinsos, hadi, ani
     for _case in range(6):
         open_case(dinsos, hadi, ani, children=2, sexual=True)
     assert queries_for_list() == few
-    # session, user, membership, roles, count, cases, parties+persons, violence forms;
-    # the menu's badge of referrals waiting and the unread notifications
-    assert few == 10
+    # session, user, membership, roles, count, cases, agencies, caseworkers,
+    # parties+persons, violence forms; the menu's badge of referrals waiting and the unread
+    # notifications
+    assert few == 12
 
 
 def test_the_list_filters_by_form_of_violence_and_overdue(client, budi, dinsos, hadi, ani, case):

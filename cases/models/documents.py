@@ -55,7 +55,7 @@ class CaseDocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Documents of the user's agency's visible cases, and those an accepted referral
         shares with the user one by one, minus kinds their role may not open."""
-        from cases.models.cases import Case
+        from cases.models.cases import visible_case_of_row
 
         membership = membership_of(user)
         if membership is None:
@@ -64,7 +64,7 @@ class CaseDocumentQuerySet(models.QuerySet):
             user=user, permission__codename="view_casedocument"
         ).values("content_object")
         documents = self.filter(
-            Q(case__in=Case.objects.visible_to(user), case__lead_agency_id=membership.agency_id)
+            Q(visible_case_of_row(user), case__lead_agency_id=membership.agency_id)
             | Q(pk__in=shared)
         )
         roles = roles_of(user)

@@ -86,7 +86,7 @@ class CaseDetailView(AuditedReadMixin, ScopedDetailView):
     slug_url_kwarg = "code"
 
     def narrow(self, queryset):
-        return queryset.for_lists()
+        return queryset.for_detail()
 
     def audit_details(self, case) -> dict:
         return {"case": case}
@@ -182,7 +182,7 @@ def case_page_context(request, case: Case, **extra) -> dict:
 @require_POST
 def case_reveal_identity(request, code: str):
     """Show the identity section once, for this response only, and audit it."""
-    case = get_visible_or_404(Case.objects.for_lists(), request.user, code=code)
+    case = get_visible_or_404(Case.objects.for_detail(), request.user, code=code)
     access = case.identity_access(request.user)
     if access == IdentityAccess.NONE:
         raise PermissionDenied
