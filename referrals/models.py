@@ -121,7 +121,9 @@ class ReferralQuerySet(models.QuerySet):
         )
 
     def for_lists(self):
-        return self.select_related("case", "from_agency", "to_agency", "to_user", "sent_by")
+        # Fetched by key once the page is chosen: joined, PostgreSQL sorts every visible
+        # referral with its case, agencies and users to pick 25 of them.
+        return self.prefetch_related("case", "from_agency", "to_agency", "to_user", "sent_by")
 
 
 class Referral(models.Model):
