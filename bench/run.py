@@ -81,7 +81,10 @@ def _measure_load(server, scenarios, scale, work_dir, creds) -> dict:
                 work_dir=work_dir,
             )
         if scenario.versioned_writes:
-            # The warm-up moved the versions on: start again from what is stored now.
+            # The warm-up moved the versions on: start again from what is stored now,
+            # once the warm-up's last requests (still in the workers when wrk stops)
+            # have committed, or their versions would be read stale and refused with 412.
+            time.sleep(2)
             scenario = update_scenario(creds, write_cases=_write_cases(scale))
         result = run_wrk(
             server.base_url,
