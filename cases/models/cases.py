@@ -106,18 +106,22 @@ class CaseQuerySet(models.QuerySet):
             .distinct()
         )
 
-    def for_detail(self):
-        """One case with everything its page shows, in a fixed number of queries."""
+    def with_overdue_flag(self):
+        """Each case says whether one of its services is overdue (a badge on lists)."""
         from cases.models.care import ServiceRecord
 
         late_services = ServiceRecord.objects.overdue().filter(case=OuterRef("pk"))
+        return self.annotate(has_overdue_service=Exists(late_services))
+
+    def for_detail(self):
+        """One case with everything its page shows, in a fixed number of queries."""
         return (
-            self.select_related("lead_agency", "lead_caseworker")
+            self.with_overdue_flag()
+            .select_related("lead_agency", "lead_caseworker")
             .prefetch_related(
                 Prefetch("parties", queryset=CaseParty.objects.select_related("person")),
                 "violence_forms",
             )
-            .annotate(has_overdue_service=Exists(late_services))
         )
 
     def for_lists(self):
@@ -125,17 +129,15 @@ class CaseQuerySet(models.QuerySet):
 
         A row shows pseudonyms, never identities or narratives: those columns are not
         even read, so a list neither decrypts them (most of a list's cost) nor holds them.
+        Agencies and caseworkers come by key once the page is chosen: joined, PostgreSQL
+        would sort every visible case with its agency and user to pick the page.
         """
         parties = CaseParty.objects.select_related("person").defer(
             *(f"person__{name}" for name in PERSON_IDENTITY_FIELDS)
         )
-        # Agencies and caseworkers by primary key after the page is chosen, not joined
-        # before: joined, PostgreSQL sorts every visible case with its agency and user.
         return (
-            self.for_detail()
+            self.with_overdue_flag()
             .defer(*CASE_NARRATIVE_FIELDS)
-            .select_related(None)
-            .prefetch_related(None)
             .prefetch_related(
                 "lead_agency",
                 "lead_caseworker",
