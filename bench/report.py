@@ -155,7 +155,8 @@ def markdown(results: dict, found: list[Check]) -> str:
         "",
         f"Machine: {machine['cores']} cores ({machine['cpu']}), {machine['memory_gib']} GiB; "
         f"{machine['postgres_client']}; {machine['wrk']}. Load generator, server and "
-        "PostgreSQL share the same cores.",
+        "PostgreSQL share the same cores. PostgreSQL: "
+        f"{machine.get('postgres_settings', 'settings not recorded')}.",
         "",
         f"Dataset: {results['dataset']['counts_text']}; "
         + (

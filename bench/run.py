@@ -66,6 +66,19 @@ def _dataset_counts() -> dict:
     return counts
 
 
+def _postgres_settings() -> str:
+    """The server settings the figures depend on most."""
+    from django.db import connection
+
+    names = ("server_version", "shared_buffers", "effective_cache_size", "work_mem")
+    with connection.cursor() as cursor:
+        values = []
+        for name in names:
+            cursor.execute(f"SHOW {name}")
+            values.append(f"{name}={cursor.fetchone()[0]}")
+    return ", ".join(values)
+
+
 def _measure_load(server, scenarios, scale, work_dir, creds) -> dict:
     from bench.load import run_wrk
     from bench.scenarios import update_scenario
@@ -205,7 +218,7 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool) -> int:
     results = {
         "started_at": started_at.isoformat(timespec="seconds"),
         "scale": scale.__dict__,
-        "machine": machine_description(),
+        "machine": {**machine_description(), "postgres_settings": _postgres_settings()},
         "dataset": {
             "counts": counts,
             "counts_text": ", ".join(f"{v:,} {k}" for k, v in counts.items()),
