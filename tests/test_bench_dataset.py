@@ -88,7 +88,9 @@ def _partner() -> Agency:
     return Agency.objects.get(nomenclature=cast.PARTNER_AGENCY_CODE)
 
 
-def test_each_step_is_logged_with_rows_and_seconds(tiny):
+def test_each_step_is_logged_with_rows_and_seconds(tiny, db):
+    # ``db``: with the other database tests, before any transactional test empties the
+    # database (pytest-django runs tests without it last).
     assert any("cases and violence forms" in line and " s" in line for line in tiny)
     assert tiny[-1].startswith("Built the tiny dataset")
 

@@ -56,7 +56,8 @@ def test_db_redis_and_web_have_healthchecks():
 def test_web_serves_the_wsgi_application_after_migrating():
     cmd = command("web")
     assert "manage.py migrate --noinput" in cmd
-    assert "gunicorn config.wsgi:application" in cmd
+    # The one gunicorn configuration the image and the benchmark use too.
+    assert "gunicorn --config config/gunicorn.conf.py config.wsgi:application" in cmd
     assert callable(importlib.import_module("config.wsgi").application)
 
 
