@@ -114,7 +114,11 @@ def test_hadi_records_a_complaint_on_a_phone_and_opens_a_case(demo_server, page)
 
     # Handed to Ani, the case leaves Hadi's sight; he is back at the inbox.
     expect(page.get_by_role("status")).to_contain_text("BPN-")
+    page.wait_for_load_state()  # the menu's script, before its button is pressed
     page.locator(".navbar-toggler").click()  # the phone's collapsed menu
+    # Bootstrap marks the menu "show" once it has finished opening: a click during the
+    # animation can land on a moving button and go nowhere.
+    expect(page.locator("#nav-menu")).to_have_class(re.compile(r"\bshow\b"))
     page.get_by_role("button", name="Keluar").click()
     expect(page).to_have_url(f"{demo_server}/")  # signed out before going on
     sign_in(page, demo_server, "ani")
