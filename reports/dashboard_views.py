@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from reports.dashboard import (
     network_regency,
     snapshot,
 )
+from reports.dashboard_cache import cached_dashboard_body
 from reports.dashboard_forms import DashboardFilterForm, TrendForm
 from reports.exports import FORMATS, Column, export_response
 from reports.models import StatCell
@@ -57,6 +59,41 @@ def _render(
     network_agencies,
     caseload_of=None,
 ):
+    def body(as_of) -> str:
+        return _body(
+            request,
+            as_of=as_of,
+            network=network,
+            title=title,
+            agencies=agencies,
+            form=form,
+            scope_note=scope_note,
+            drill_to_cases=drill_to_cases,
+            network_agencies=network_agencies,
+            caseload_of=caseload_of,
+        )
+
+    kind = "network" if network else "agency"
+    return render(
+        request,
+        "reports/dashboard.html",
+        {"title": title, "body": cached_dashboard_body(request, kind=kind, render=body)},
+    )
+
+
+def _body(
+    request,
+    *,
+    as_of,
+    network,
+    title,
+    agencies,
+    form,
+    scope_note,
+    drill_to_cases,
+    network_agencies,
+    caseload_of,
+) -> str:
     first_month, last_month = form.period()
     agencies = list(agencies)
     network_agencies = list(network_agencies)
@@ -64,9 +101,8 @@ def _render(
     # One column per agency that had cases, so a city of thirty offices stays readable.
     with_cases = {row["agency_id"] for row in shown.per_agency}
     columns = [a for a in agencies if a.pk in with_cases] if len(agencies) > 1 else agencies
-    return render(
-        request,
-        "reports/dashboard.html",
+    return render_to_string(
+        "reports/_dashboard_body.html",
         {
             "title": title,
             "form": form,
@@ -81,12 +117,13 @@ def _render(
             ),
             "first_month": first_month,
             "last_month": last_month,
-            "data_as_of": data_as_of(),
+            "data_as_of": as_of,
             "scope_note": scope_note,
             "drill_to_cases": drill_to_cases,
             "network": network,
             "other_dashboard": _other_dashboard(request.user, from_network=network),
         },
+        request=request,
     )
 
 
