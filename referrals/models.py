@@ -16,6 +16,7 @@ from agencies.models import Agency
 from agencies.roles import Role, membership_of, roles_of
 from cases.encryption import EncryptedTextField
 from cases.models import Case, CaseDocument, Complaint
+from cases.models.cases import visible_case_of_row
 from cases.models.choices import CaseSection
 
 # Who reads their agency's referrals: every incoming one, and outgoing ones of any case.
@@ -86,7 +87,9 @@ class ReferralQuerySet(models.QuerySet):
             return self.none()
         roles = roles_of(user)
         agency = membership.agency_id
-        rule = Q(from_agency_id=agency, case__in=Case.objects.visible_to(user))
+        # The case's visibility is checked per referral by primary key: as case__in, every
+        # case the user may see would be listed first, on each page and each menu badge.
+        rule = Q(visible_case_of_row(user), from_agency_id=agency)
         if not roles.isdisjoint(AGENCY_WIDE_ROLES):
             rule |= Q(from_agency_id=agency) | Q(to_agency_id=agency)
         if Role.CASEWORKER in roles:
