@@ -182,7 +182,7 @@ def _minute_refresh(probes, first_refresh: dict) -> dict:
     return refresh
 
 
-def run(scale_name: str, *, rebuild: bool, update_docs: bool) -> int:
+def run(scale_name: str, *, rebuild: bool, update_docs: bool, dataset_only: bool = False) -> int:
     scale = SCALES[scale_name]
     started_at = datetime.now(UTC)
     run_dir = RESULTS / f"{started_at:%Y%m%d-%H%M%S}-{scale.name}"
@@ -209,6 +209,8 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool) -> int:
     build_seconds = _prepare_dataset(env, scale, rebuild=rebuild)
     counts = _dataset_counts()
     _log("dataset: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
+    if dataset_only:
+        return 0
     # The first refresh rebuilds every cell (as after a deployment); the minute's refresh,
     # timed after the load has written, is what decides how stale a dashboard can be.
     first_refresh = probes.statistics_refresh()
@@ -276,9 +278,19 @@ def main(argv=None) -> int:
     parser.add_argument(
         "--update-docs", action="store_true", help="write the figures into docs/performance.md"
     )
+    parser.add_argument(
+        "--dataset-only",
+        action="store_true",
+        help="build (or check) the dataset and stop, to profile against it",
+    )
     args = parser.parse_args(argv)
     os.chdir(Path(__file__).resolve().parent.parent)
-    return run(args.scale, rebuild=args.rebuild, update_docs=args.update_docs)
+    return run(
+        args.scale,
+        rebuild=args.rebuild,
+        update_docs=args.update_docs,
+        dataset_only=args.dataset_only,
+    )
 
 
 if __name__ == "__main__":
