@@ -65,7 +65,7 @@ class CaseViewSet(CaseActionsMixin, VisibleListMixin, VisibleViewSet):
         return super().dispatch(request, *args, **kwargs)
 
     def scope(self, queryset):
-        return queryset.for_lists() if self.action == "list" else queryset.for_detail()
+        return queryset.for_rows() if self.action == "list" else queryset.for_detail()
 
     def get_serializer_class(self):
         if self.action == "list":

@@ -27,7 +27,7 @@ from cases.models.scoping import AnyOfSubquery  # noqa: F401 - registers pk__any
 AGENCY_WIDE_ROLES = (Role.SUPERVISOR, Role.HEAD)
 # Roles through which opening, leading or joining a case gives access to it.
 CASE_WORK_ROLES = (Role.INTAKE, Role.CASEWORKER, Role.SUPERVISOR)
-# Encrypted columns a list never shows (it shows pseudonyms): left unread by for_lists().
+# Encrypted columns a list never shows (it shows pseudonyms): left unread by for_rows().
 PERSON_IDENTITY_FIELDS = ("name", "nik", "kk_number", "address", "school", "phone")
 CASE_NARRATIVE_FIELDS = ("chronology", "closure_note", "incident_address")
 # Statutory, not configurable: UU 12/2022 (TPKS) Ps 41.
@@ -124,13 +124,12 @@ class CaseQuerySet(models.QuerySet):
             )
         )
 
-    def for_lists(self):
-        """What a list row shows, in a fixed number of queries whatever the row count.
+    def for_rows(self):
+        """What a row of data shows, in a fixed number of queries whatever the row count.
 
         A row shows pseudonyms, never identities or narratives: those columns are not
         even read, so a list neither decrypts them (most of a list's cost) nor holds them.
-        Agencies and caseworkers come by key once the page is chosen: joined, PostgreSQL
-        would sort every visible case with its agency and user to pick the page.
+        The API's rows name their agency and caseworker by id only: nothing more to fetch.
         """
         parties = CaseParty.objects.select_related("person").defer(
             *(f"person__{name}" for name in PERSON_IDENTITY_FIELDS)
@@ -138,13 +137,14 @@ class CaseQuerySet(models.QuerySet):
         return (
             self.with_overdue_flag()
             .defer(*CASE_NARRATIVE_FIELDS)
-            .prefetch_related(
-                "lead_agency",
-                "lead_caseworker",
-                Prefetch("parties", queryset=parties),
-                "violence_forms",
-            )
+            .prefetch_related(Prefetch("parties", queryset=parties), "violence_forms")
         )
+
+    def for_lists(self):
+        """``for_rows()`` with the lead agency and caseworker a page names. They come by key
+        once the page is chosen: joined, PostgreSQL would sort every visible case with its
+        agency and user to pick the page."""
+        return self.for_rows().prefetch_related("lead_agency", "lead_caseworker")
 
     def overdue(self):
         """Cases with a statutory or service deadline passed and not met."""
