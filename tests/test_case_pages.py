@@ -153,10 +153,40 @@ def test_the_list_runs_a_fixed_number_of_queries(client, budi, dinsos, hadi, ani
     for _case in range(6):
         open_case(dinsos, hadi, ani, children=2, sexual=True)
     assert queries_for_list() == few
-    # session, user, membership, roles, count, cases, agencies, caseworkers,
-    # parties+persons, violence forms; the menu's badge of referrals waiting and the unread
-    # notifications
-    assert few == 12
+    # session, user, membership, roles, cases (one more than the page: no count),
+    # agencies, caseworkers, parties+persons, violence forms; the menu's badge of
+    # referrals waiting and the unread notifications
+    assert few == 11
+
+
+def test_the_list_pages_forward_and_back_without_counting(client, budi, dinsos, hadi, ani):
+    for _case in range(26):
+        open_case(dinsos, hadi, ani)
+    client.force_login(budi)
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get("/kasus/")
+    counting = 'SELECT COUNT(*) AS "__count" FROM "cases_case"'
+    assert not any(query["sql"].startswith(counting) for query in queries)
+    page = first.context["page_obj"]
+    assert len(first.context["cases"]) == 25 and page.has_next() and not page.has_previous()
+    assert "page=2" in first.content.decode()
+    second = client.get("/kasus/?page=2")
+    page = second.context["page_obj"]
+    assert len(second.context["cases"]) == 1 and page.has_previous() and not page.has_next()
+    assert page.start_index() == 26 == page.end_index()
+    shown = {case.pk for case in first.context["cases"]} | {second.context["cases"][0].pk}
+    assert len(shown) == 26  # every case once, none twice across the pages
+    assert "page=3" not in second.content.decode()
+    assert client.get("/kasus/?page=3").status_code == 404
+    assert client.get("/kasus/?page=0").status_code == 404
+    assert client.get("/kasus/?page=satu").status_code == 404
+
+
+def test_an_empty_list_is_one_empty_page(client, citra, case):
+    client.force_login(citra)
+    response = client.get("/kasus/")
+    assert response.status_code == 200 and len(response.context["cases"]) == 0
+    assert not response.context["is_paginated"]
 
 
 def test_the_list_filters_by_form_of_violence_and_overdue(client, budi, dinsos, hadi, ani, case):

@@ -8,6 +8,8 @@ the scoped queryset in ``narrow()``; they never replace it.
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.views.generic import DetailView, ListView
 
+from agencies.views.paging import LookaheadPaginator
+
 
 class ScopedQuerysetMixin(LoginRequiredMixin):
     model = None
@@ -22,6 +24,7 @@ class ScopedQuerysetMixin(LoginRequiredMixin):
 
 class ScopedListView(ScopedQuerysetMixin, ListView):
     paginate_by = 25
+    paginator_class = LookaheadPaginator  # Previous/Next without counting every row
 
 
 class ScopedDetailView(ScopedQuerysetMixin, DetailView):
