@@ -162,6 +162,12 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # PostgreSQL compiles a query to machine code once its estimated cost passes
+    # jit_above_cost. The visibility rules' per-row checks carry high estimates though
+    # they run in milliseconds, and compiling took 400 ms of a 5 ms referral inbox at 1M
+    # cases (docs/performance.md). Short pages gain nothing from JIT: it is off.
+    DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_optional("REDIS_URL")
