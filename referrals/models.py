@@ -89,7 +89,9 @@ class ReferralQuerySet(models.QuerySet):
         agency = membership.agency_id
         # The case's visibility is checked per referral by primary key: as case__in, every
         # case the user may see would be listed first, on each page and each menu badge.
-        rule = Q(visible_case_of_row(user), from_agency_id=agency)
+        # The agency comes first: PostgreSQL evaluates an OR's conditions in the order
+        # written, and the cheap one spares the check on every other agency's referral.
+        rule = Q(from_agency_id=agency) & Q(visible_case_of_row(user))
         if not roles.isdisjoint(AGENCY_WIDE_ROLES):
             rule |= Q(from_agency_id=agency) | Q(to_agency_id=agency)
         if Role.CASEWORKER in roles:
