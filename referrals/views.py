@@ -40,7 +40,7 @@ def pending_incoming_count(user) -> int:
 
 
 def _with_pseudonyms(queryset):
-    children = CaseParty.objects.filter(part=CaseParty.Part.CHILD).select_related("person")
+    children = CaseParty.objects.filter(part=CaseParty.Part.CHILD).without_identity()
     return queryset.for_lists().prefetch_related(
         Prefetch("case__parties", queryset=children),
     )

@@ -62,7 +62,7 @@ class CasePersonViewSet(mixins.ListModelMixin, ApiViewSet):
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return CaseParty.objects.none()
-        parties = CaseParty.objects.filter(case=self.case).select_related("person")
+        parties = CaseParty.objects.filter(case=self.case).without_identity()
         membership = membership_of(self.request.user)
         if membership is None or membership.agency_id != self.case.lead_agency_id:
             parties = parties.filter(part=CaseParty.Part.CHILD)

@@ -131,9 +131,7 @@ class CaseQuerySet(models.QuerySet):
         even read, so a list neither decrypts them (most of a list's cost) nor holds them.
         The API's rows name their agency and caseworker by id only: nothing more to fetch.
         """
-        parties = CaseParty.objects.select_related("person").defer(
-            *(f"person__{name}" for name in PERSON_IDENTITY_FIELDS)
-        )
+        parties = CaseParty.objects.without_identity()
         return (
             self.with_overdue_flag()
             .defer(*CASE_NARRATIVE_FIELDS)
@@ -399,6 +397,15 @@ class Case(Incident):
         )
 
 
+class CasePartyQuerySet(models.QuerySet):
+    def without_identity(self):
+        """Parties with their persons, minus the encrypted identity columns: what a list
+        needs for pseudonyms, without reading (or decrypting) a single name."""
+        return self.select_related("person").defer(
+            *(f"person__{name}" for name in PERSON_IDENTITY_FIELDS)
+        )
+
+
 class CaseParty(models.Model):
     """A person's part in a case: the child(ren), the reporter, guardians, terlapor."""
 
@@ -422,6 +429,8 @@ class CaseParty(models.Model):
     is_child_in_conflict_with_law = models.BooleanField(
         _("child in conflict with the law (SPPA)"), default=False
     )
+
+    objects = CasePartyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("case party")

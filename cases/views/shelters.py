@@ -77,7 +77,7 @@ class SafeHouseDetailView(AuditedReadMixin, ScopedDetailView):
 
 def _current_stays_visible_to(user, house: SafeHouse):
     """Stays in ``house`` today, only of cases whose plan section the user may read."""
-    parties = CaseParty.objects.select_related("person")
+    parties = CaseParty.objects.without_identity()
     return (
         Placement.objects.visible_to(user)
         .filter(safe_house=house)

@@ -37,7 +37,7 @@ def meeting_roles_required(view):
 
 
 def child_parties():
-    return CaseParty.objects.filter(part=CaseParty.Part.CHILD).select_related("person")
+    return CaseParty.objects.filter(part=CaseParty.Part.CHILD).without_identity()
 
 
 def user_zone_name(user) -> str:

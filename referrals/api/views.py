@@ -55,7 +55,7 @@ IDEMPOTENCY_KEY = OpenApiParameter(
 
 def _with_pseudonyms():
     """The children of each case, for the pseudonym, in one query for the whole page."""
-    children = CaseParty.objects.filter(part=CaseParty.Part.CHILD).select_related("person")
+    children = CaseParty.objects.filter(part=CaseParty.Part.CHILD).without_identity()
     return Prefetch("case__parties", queryset=children)
 
 
