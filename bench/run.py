@@ -175,7 +175,7 @@ def _soak(server, scenarios, scale, work_dir) -> dict:
 def _minute_refresh(probes, first_refresh: dict) -> dict:
     from config.celery import app
 
-    refresh = probes.statistics_refresh()
+    refresh = probes.statistics_refresh(full=False)
     refresh["every_seconds"] = app.conf.beat_schedule["reports-refresh"]["schedule"]
     refresh["first_seconds"] = first_refresh["seconds"]
     _log(f"statistics refresh after the load: {refresh['seconds']} s")
@@ -213,7 +213,7 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool, dataset_only: bool
         return 0
     # The first refresh rebuilds every cell (as after a deployment); the minute's refresh,
     # timed after the load has written, is what decides how stale a dashboard can be.
-    first_refresh = probes.statistics_refresh()
+    first_refresh = probes.statistics_refresh(full=True)
     _log(f"statistics refresh, first (every cell): {first_refresh['seconds']} s")
     creds = credentials()
     all_scenarios = scenarios(creds, write_cases=_write_cases(scale))
