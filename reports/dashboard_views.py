@@ -47,38 +47,16 @@ def _coordination(request, *, columns, network_agencies, first_month, last_month
     )
 
 
-def _render(
-    request,
-    *,
-    network,
-    title,
-    agencies,
-    form,
-    scope_note,
-    drill_to_cases,
-    network_agencies,
-    caseload_of=None,
-):
-    def body(as_of) -> str:
-        return _body(
-            request,
-            as_of=as_of,
-            network=network,
-            title=title,
-            agencies=agencies,
-            form=form,
-            scope_note=scope_note,
-            drill_to_cases=drill_to_cases,
-            network_agencies=network_agencies,
-            caseload_of=caseload_of,
-        )
-
+def _render(request, *, network: bool, title: str, **body):
+    """The page around a dashboard body kept by reports.dashboard_cache; ``body`` holds
+    what ``_body`` renders it from, used only when the cache has none."""
     kind = "network" if network else "agency"
-    return render(
+    kept = cached_dashboard_body(
         request,
-        "reports/dashboard.html",
-        {"title": title, "body": cached_dashboard_body(request, kind=kind, render=body)},
+        kind=kind,
+        render=lambda as_of: _body(request, as_of=as_of, network=network, title=title, **body),
     )
+    return render(request, "reports/dashboard.html", {"title": title, "body": kept})
 
 
 def _body(
@@ -92,7 +70,7 @@ def _body(
     scope_note,
     drill_to_cases,
     network_agencies,
-    caseload_of,
+    caseload_of=None,
 ) -> str:
     first_month, last_month = form.period()
     agencies = list(agencies)
