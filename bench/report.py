@@ -200,8 +200,8 @@ def markdown(results: dict, found: list[Check]) -> str:
         "",
         "### Permission filter (EXPLAIN ANALYZE, first page, median of 9)",
         "",
-        _row(["User", "Scoped ms", "Unscoped ms", "Overhead ms", "Seq scans"]),
-        _row(["---", "---:", "---:", "---:", "---"]),
+        _row(["User", "Scoped ms", "Unscoped ms", "Overhead ms", "As one OR ms", "Seq scans"]),
+        _row(["---", "---:", "---:", "---:", "---:", "---"]),
         *(
             _row(
                 [
@@ -209,6 +209,7 @@ def markdown(results: dict, found: list[Check]) -> str:
                     row["scoped_ms"],
                     row["unscoped_ms"],
                     row["overhead_ms"],
+                    row.get("single_or_ms", "–"),
                     ", ".join(row["seq_scans"]) or "none",
                 ]
             )

@@ -22,6 +22,7 @@ from cases.models.choices import (
 from cases.models.incident import Incident
 from cases.models.people import Person
 from cases.models.scoping import AnyOfSubquery  # noqa: F401 - registers pk__any
+from cases.models.windows import mark_visibility_rule, newest_page_by_arms
 
 # Roles that see every case their agency leads (DESIGN.md, "Who sees a case").
 AGENCY_WIDE_ROLES = (Role.SUPERVISOR, Role.HEAD)
@@ -42,6 +43,14 @@ class IdentityAccess(models.TextChoices):
 
 class CaseQuerySet(models.QuerySet):
     """The one visibility rule for cases. Views, exports, search and tasks use nothing else."""
+
+    def _fetch_all(self):
+        # A page of a visible list is read arm by arm (cases.models.windows).
+        if self._result_cache is None and (page := newest_page_by_arms(self)) is not None:
+            rows_as = self._iterable_class  # the query's setter would reset values_list()'s
+            self.query = page.query
+            self._iterable_class = rows_as
+        super()._fetch_all()
 
     def visible_to(self, user):
         return self._scoped(user, agency_roles=AGENCY_WIDE_ROLES, permission="view_case")
@@ -71,7 +80,7 @@ class CaseQuerySet(models.QuerySet):
             rule |= Q(pk__any=unassigned.order_by().values("pk"))
         if not roles.isdisjoint(agency_roles):
             rule |= Q(lead_agency_id=agency_id)
-        return self.filter(rule)
+        return mark_visibility_rule(self.filter(rule))
 
     def open(self):
         return self.exclude(status=CaseStatus.CLOSED)

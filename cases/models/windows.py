@@ -1,0 +1,79 @@
+"""Reading a page of a visible list arm by arm.
+
+A visibility rule is an OR of arms (``CaseQuerySet.visible_to``): the lead caseworker's
+cases, the agency's, the cases granted or shared in a team. Each arm alone is one
+index range in list order, but PostgreSQL cannot walk an OR in order: for a
+caseworker's first page it fetches all 1,500 visible cases to sort them, and more for
+every grant. So a page of a list in the newest-first order is read as
+``id = ANY(<each arm's own first rows, UNION ALL>)`` with the list's other filters and
+cursor applied inside every arm. The page's rows are the same: any row among the
+first *n* of the OR is among the first *n* of its own arm. And no row can appear that
+the rule would not show: each arm is a branch of the rule itself.
+"""
+
+from django.db.models import Q
+from django.db.models.sql.where import AND, OR, WhereNode
+
+NEWEST_FIRST = ("-created_at", "-id")
+
+
+class VisibilityRule(WhereNode):
+    """The WHERE node of a visibility rule, so that a page can find its arms. A clone of
+    a query keeps the class (``WhereNode.create``), so the mark survives chaining."""
+
+
+def mark_visibility_rule(queryset):
+    """Mark the rule just added by ``queryset.filter(rule)``. A one-arm rule is left
+    alone: it is an index range already."""
+    node = queryset.query.where.children[-1] if queryset.query.where.children else None
+    if (
+        type(node) is WhereNode
+        and node.connector == OR
+        and not node.negated
+        and len(node.children) > 1
+    ):
+        node.__class__ = VisibilityRule
+    return queryset
+
+
+def newest_page_by_arms(queryset):
+    """The same page read arm by arm, or None when the query is not a newest-first page
+    of a rule (then it runs as it is)."""
+    query = queryset.query
+    position = _rule_position(query)
+    if position is None:
+        return None
+    rule = query.where.children[position]
+    windows = [_arm_window(queryset, position, arm) for arm in rule.children]
+    candidates = windows[0].union(*windows[1:], all=True).order_by()
+    page = queryset._chain()
+    page.query.where.children[position] = page.query.build_where(Q(pk__any=candidates))
+    return page
+
+
+def _rule_position(query) -> int | None:
+    if (
+        query.high_mark is None
+        or query.combinator
+        or query.distinct
+        or query.group_by is not None
+        or query.where.connector != AND
+        or query.where.negated
+        or tuple(query.order_by) != NEWEST_FIRST
+    ):
+        return None
+    positions = [
+        index
+        for index, child in enumerate(query.where.children)
+        if isinstance(child, VisibilityRule)
+    ]
+    return positions[0] if len(positions) == 1 else None
+
+
+def _arm_window(queryset, position: int, arm):
+    """The first rows of one arm, under the page's other filters, as ids."""
+    window = queryset._chain()
+    window.query.where.children[position] = arm.clone() if hasattr(arm, "clone") else arm
+    window.query.clear_limits()
+    window.query.set_limits(high=queryset.query.high_mark)
+    return window.values("pk")
