@@ -247,10 +247,17 @@ def grants_insert(load) -> int:
     active = ", ".join(literal(s) for s in Referral.ACTIVE_STATES)
     return load.insert(
         CaseUserObjectPermission,
-        {"content_object": "g.case_id", "user": "g.user_id", "permission": "p.id"},
+        {
+            "content_object": "g.case_id",
+            "user": "g.user_id",
+            "permission": "p.id",
+            "case_created_at": "g.created_at",
+        },
         f"""FROM (
-            SELECT DISTINCT r.case_id, r.responded_by_id AS user_id, c.codename
-            FROM {table(Referral)} r CROSS JOIN LATERAL (
+            SELECT DISTINCT r.case_id, r.responded_by_id AS user_id, c.codename,
+                k.created_at
+            FROM {table(Referral)} r JOIN {table(Case)} k ON k.id = r.case_id
+            CROSS JOIN LATERAL (
                 SELECT {literal(VIEW_CASE)} AS codename
                 UNION SELECT 'view_case_' || s FROM jsonb_array_elements_text(r.shared_sections) s
             ) c

@@ -116,7 +116,10 @@ def _sync_case_table(case, wanted, *, actor, referral) -> None:
     permissions = _permissions(Case, {codename for _user, codename in missing})
     CaseUserObjectPermission.objects.bulk_create(
         CaseUserObjectPermission(
-            user_id=user, permission=permissions[codename], content_object=case
+            user_id=user,
+            permission=permissions[codename],
+            content_object=case,
+            case_created_at=case.created_at,
         )
         for user, codename in missing
     )

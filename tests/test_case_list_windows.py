@@ -51,7 +51,7 @@ def mixed_cases(dinsos, uptd_ppa, ani, budi, hadi, citra):
         Case.objects.filter(pk=case.pk).update(
             created_at=anchor + datetime.timedelta(hours=(number * 7) % 12)
         )
-        cases.append(case)
+        cases.append(Case.objects.get(pk=case.pk))  # with the creation time just set
     for case in cases[3:12:4]:
         CaseTeamMember.objects.create(case=case, user=ani)
     for case in cases[::6]:  # UPTD PPA cases shared with ani by a grant
@@ -137,3 +137,15 @@ def test_other_orders_and_unsliced_reads_are_left_as_they_are(mixed_cases, ani):
     assert newest_page_by_arms(visible.order_by(*NEWEST_FIRST)) is None  # not a page
     assert newest_page_by_arms(visible.order_by("-updated_at", "-id")[:5]) is None
     assert newest_page_by_arms(visible.order_by(*NEWEST_FIRST)[:5]) is not None
+
+
+def test_a_grant_given_outside_the_referral_flow_still_carries_the_creation_time(
+    mixed_cases, citra
+):
+    """guardian's own assign_perm() knows nothing of the column: the model fills it."""
+    case = next(case for case in mixed_cases if case.lead_agency != membership_of(citra).agency)
+    grant = assign_perm("cases.view_case", citra, case)
+    assert grant.case_created_at == case.created_at
+    assert list(Case.objects.visible_to(citra).filter(pk=case.pk).order_by(*NEWEST_FIRST)[:1]) == [
+        case
+    ]

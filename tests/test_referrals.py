@@ -809,3 +809,17 @@ def test_the_notification_list_query_count_is_fixed(client, sari, django_assert_
     with django_assert_num_queries(6):
         response = client.get(reverse("notification-list"))
     assert len(response.context["rows"]) == count
+
+
+def test_grants_carry_their_cases_creation_time_for_the_lists_order(
+    case, ani, citra, sari, uptd_ppa
+):
+    """The receiver's list reads her grants newest first by index (cases.models.windows):
+    each grant written on acceptance holds its case's creation time."""
+    referral = send(case, ani, uptd_ppa, shared_sections=["asesmen"])
+    services.referral_accept(referral=referral, accepted_by=sari, assignees=[citra])
+    grants = CaseUserObjectPermission.objects.filter(user=citra, content_object=case)
+    assert grants.count() == 2  # view_case and the assessment section
+    assert set(grants.values_list("case_created_at", flat=True)) == {case.created_at}
+    first_page = Case.objects.visible_to(citra).order_by("-created_at", "-id")[:25]
+    assert case in list(first_page)

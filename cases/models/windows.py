@@ -19,10 +19,21 @@ NEWEST_FIRST = ("-created_at", "-id")
 
 class VisibilityRule(WhereNode):
     """The WHERE node of a visibility rule, so that a page can find its arms. A clone of
-    a query keeps the class (``WhereNode.create``), so the mark survives chaining."""
+    a query keeps the class (``WhereNode.create``), so the mark survives chaining.
+
+    ``ordered_reads`` maps an arm's position to the same arm written so that an index
+    yields it in list order (a filter and the ordering that walks that index), for an
+    arm that as written can only be fetched whole and sorted."""
+
+    ordered_reads: dict[int, tuple[Q, tuple[str, ...]]] = {}
+
+    def clone(self):
+        clone = super().clone()
+        clone.ordered_reads = self.ordered_reads
+        return clone
 
 
-def mark_visibility_rule(queryset):
+def mark_visibility_rule(queryset, *, ordered_reads=None):
     """Mark the rule just added by ``queryset.filter(rule)``. A one-arm rule is left
     alone: it is an index range already."""
     node = queryset.query.where.children[-1] if queryset.query.where.children else None
@@ -33,6 +44,7 @@ def mark_visibility_rule(queryset):
         and len(node.children) > 1
     ):
         node.__class__ = VisibilityRule
+        node.ordered_reads = ordered_reads or {}
     return queryset
 
 
@@ -44,7 +56,7 @@ def newest_page_by_arms(queryset):
     if position is None:
         return None
     rule = query.where.children[position]
-    windows = [_arm_window(queryset, position, arm) for arm in rule.children]
+    windows = [_arm_window(queryset, position, rule, index) for index in range(len(rule.children))]
     candidates = windows[0].union(*windows[1:], all=True).order_by()
     page = queryset._chain()
     page.query.where.children[position] = page.query.build_where(Q(pk__any=candidates))
@@ -70,10 +82,15 @@ def _rule_position(query) -> int | None:
     return positions[0] if len(positions) == 1 else None
 
 
-def _arm_window(queryset, position: int, arm):
+def _arm_window(queryset, position: int, rule: VisibilityRule, index: int):
     """The first rows of one arm, under the page's other filters, as ids."""
     window = queryset._chain()
-    window.query.where.children[position] = arm.clone() if hasattr(arm, "clone") else arm
     window.query.clear_limits()
-    window.query.set_limits(high=queryset.query.high_mark)
-    return window.values("pk")
+    if index in rule.ordered_reads:
+        condition, ordering = rule.ordered_reads[index]
+        del window.query.where.children[position]
+        window = window.filter(condition).order_by(*ordering)
+    else:
+        arm = rule.children[index]
+        window.query.where.children[position] = arm.clone() if hasattr(arm, "clone") else arm
+    return window[: queryset.query.high_mark].values("pk")
