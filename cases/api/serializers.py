@@ -166,6 +166,29 @@ class CaseRowSerializer(ReadSerializer):
         ]
         read_only_fields = fields
 
+    DATETIMES = ("reported_at", "created_at", "updated_at", "closed_at")
+
+    def to_representation(self, case) -> dict:
+        """The declared fields, built directly: DRF's walk over them costs more than the
+        row itself, and a page holds up to 200 rows. The declarations above still make
+        the schema, and a test holds this to what DRF's walk would give."""
+        fields = self.fields
+        row = {
+            "code": case.code,
+            "pseudonym": case.pseudonym(),
+            "status": case.status,
+            "risk_level": case.risk_level,
+            "lead_agency": case.lead_agency_id,
+            "lead_caseworker": case.lead_caseworker_id,
+            "version": case.version,
+            "violence_forms": self.get_violence_forms(case),
+            "children": children_of(case),
+        }
+        for name in self.DATETIMES:
+            value = getattr(case, name)
+            row[name] = None if value is None else fields[name].to_representation(value)
+        return {name: row[name] for name in self.Meta.fields}
+
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(ViolenceForm.choices), allow_null=True)
     )
@@ -305,6 +328,10 @@ class CaseDetailSerializer(CaseRowSerializer):
             "notes",
         ]
         read_only_fields = fields
+
+    def to_representation(self, case) -> dict:
+        # One case, not a page: DRF's own walk over all of its fields.
+        return serializers.ModelSerializer.to_representation(self, case)
 
     @property
     def reading(self) -> CaseReading:

@@ -316,7 +316,8 @@ class Case(Incident):
     class Meta:
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-        ordering = ["-created_at"]
+        # Newest first, ties by id: the order every list pages in, with its own index.
+        ordering = ["-created_at", "-id"]
         # One object permission per section, granted by referrals (referrals.grants).
         permissions = [
             (section_permission(section), f"View the {section.value} section")

@@ -71,7 +71,7 @@ def _rule_position(query) -> int | None:
         or query.group_by is not None
         or query.where.connector != AND
         or query.where.negated
-        or tuple(query.order_by) != NEWEST_FIRST
+        or _ordering(query) != NEWEST_FIRST
     ):
         return None
     positions = [
@@ -80,6 +80,12 @@ def _rule_position(query) -> int | None:
         if isinstance(child, VisibilityRule)
     ]
     return positions[0] if len(positions) == 1 else None
+
+
+def _ordering(query) -> tuple[str, ...]:
+    if query.order_by:
+        return tuple(query.order_by)
+    return tuple(query.get_meta().ordering) if query.default_ordering else ()
 
 
 def _arm_window(queryset, position: int, rule: VisibilityRule, index: int):
