@@ -145,11 +145,13 @@ class CaseQuerySet(models.QuerySet):
         even read, so a list neither decrypts them (most of a list's cost) nor holds them.
         The API's rows name their agency and caseworker by id only: nothing more to fetch.
         """
-        parties = CaseParty.objects.without_identity()
+        children = CaseParty.objects.filter(part=CaseParty.Part.CHILD).without_identity()
         return (
             self.with_overdue_flag()
             .defer(*CASE_NARRATIVE_FIELDS)
-            .prefetch_related(Prefetch("parties", queryset=parties), "violence_forms")
+            .prefetch_related(
+                Prefetch("parties", queryset=children, to_attr="child_parties"), "violence_forms"
+            )
         )
 
     def for_lists(self):
@@ -408,7 +410,11 @@ class Case(Incident):
         return self.is_supervised_by(user)
 
     def children(self) -> list[Person]:
-        return [party.person for party in self.parties.all() if party.part == CaseParty.Part.CHILD]
+        # A row of a list has its children prefetched alone (``for_rows()``).
+        parties = getattr(self, "child_parties", None)
+        if parties is None:
+            parties = [party for party in self.parties.all() if party.part == CaseParty.Part.CHILD]
+        return [party.person for party in parties]
 
     def pseudonym(self) -> str:
         """Case code with the children's initials, ages and sexes: safe on any screen."""
