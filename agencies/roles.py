@@ -27,11 +27,16 @@ def membership_of(user):
     if not user.is_authenticated:
         return None
     if not hasattr(user, _CACHE_ATTRIBUTE):
-        from agencies.models import Membership
+        from django.contrib.postgres.expressions import ArraySubquery
+        from django.db.models import OuterRef
 
+        from agencies.models import Membership, MembershipRole
+
+        # The roles come as an array in the same row: one query on every request, not two.
+        roles = MembershipRole.objects.filter(membership=OuterRef("pk")).values("role")
         membership = (
             Membership.objects.select_related("agency", "unit")
-            .prefetch_related("roles")
+            .annotate(role_names=ArraySubquery(roles))
             .filter(user=user, agency__is_active=True)
             .first()
         )
@@ -43,7 +48,7 @@ def roles_of(user) -> frozenset[str]:
     membership = membership_of(user)
     if membership is None:
         return frozenset()
-    return frozenset(role.role for role in membership.roles.all())
+    return frozenset(membership.role_names)
 
 
 def has_role(user, *roles: str) -> bool:

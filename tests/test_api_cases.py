@@ -130,10 +130,10 @@ def test_case_list_has_a_fixed_query_count(api, partner_token, dinsos, hadi):
             response = api.get("/api/v1/cases/", {"page_size": size})
         assert len(response.json()["results"]) == size
         counts.append(len(queries))
-    # The token (with its client), the membership and its roles, the page, its parties
+    # The token (with its client), the membership with its roles, the page, its children
     # (with persons) and violence forms, the reader's shared incidents, the log row:
     # nothing per row, and no agency or caseworker fetched for rows naming them by id.
-    assert counts == [8, 8]
+    assert counts == [7, 7]
 
 
 def test_filters_narrow_and_bad_values_are_field_errors(api, case, budi, dinsos, hadi):
