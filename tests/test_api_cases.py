@@ -131,9 +131,24 @@ def test_case_list_has_a_fixed_query_count(api, partner_token, dinsos, hadi):
         assert len(response.json()["results"]) == size
         counts.append(len(queries))
     # The token (with its client), the membership with its roles, the page, its children
-    # (with persons) and violence forms, the reader's shared incidents, the log row:
-    # nothing per row, and no agency or caseworker fetched for rows naming them by id.
-    assert counts == [7, 7]
+    # (with persons) and violence forms, the log row: nothing per row, and no agency or
+    # caseworker fetched for rows naming them by id. The reader's shared incidents are
+    # read only for a page holding another agency's case (the next test).
+    assert counts == [6, 6]
+
+
+def test_another_agencys_row_costs_one_query_more_for_the_whole_page(
+    api, case, ani, sari, citra, uptd_ppa
+):
+    """citra's page holds a Dinas Sosial case referred to her: the shares are read once."""
+    refer(case, ani, sari, citra, uptd_ppa, sections=["asesmen"])
+    signed_in(api, citra).get("/api/v1/cases/")
+    with CaptureQueriesContext(connection) as queries:
+        rows = api.get("/api/v1/cases/").json()["results"]
+    assert [row["code"] for row in rows] == [case.code]
+    assert rows[0]["violence_forms"] is None  # the incident is not shared with her
+    shares = [q for q in queries if "cases_caseuserobjectpermission" in q["sql"]]
+    assert len(shares) == 2  # the visibility rule's grant arm, and the shares once
 
 
 def test_filters_narrow_and_bad_values_are_field_errors(api, case, budi, dinsos, hadi):

@@ -7,6 +7,7 @@ section is read only through the audited reveal (``CaseViewSet.identity``).
 """
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -24,23 +25,28 @@ from cases.models.cases import IdentityAccess, section_permission
 from cases.models.choices import CaseSection, Sex, TpksOffence, ViolenceForm
 
 
-@dataclass(frozen=True)
 class Reader:
     """Who reads a list: their agency, and the cases whose incident a referral shares
-    with them (one query for the whole page, whatever its length)."""
+    with them. The shares are read once, and only when a row of another agency asks
+    (one query for the whole page at most, whatever its length)."""
 
-    agency_id: int | None
-    incident_shared: frozenset[int]
+    def __init__(self, user):
+        self.user = user
+        membership = membership_of(user)
+        self.agency_id = membership.agency_id if membership else None
 
     @classmethod
     def of(cls, user) -> "Reader":
-        membership = membership_of(user)
-        if membership is None:
-            return cls(agency_id=None, incident_shared=frozenset())
+        return cls(user)
+
+    @cached_property
+    def incident_shared(self) -> frozenset[int]:
+        if self.agency_id is None:
+            return frozenset()
         shared = CaseUserObjectPermission.objects.filter(
-            user=user, permission__codename=section_permission(CaseSection.INCIDENT)
+            user=self.user, permission__codename=section_permission(CaseSection.INCIDENT)
         ).values_list("content_object_id", flat=True)
-        return cls(agency_id=membership.agency_id, incident_shared=frozenset(shared))
+        return frozenset(shared)
 
     def sees_incident(self, case: Case) -> bool:
         return case.lead_agency_id == self.agency_id or case.pk in self.incident_shared
