@@ -1,7 +1,9 @@
 """Referrals (rujukan): one agency asks another for a service for a child, sharing
 only the sections of the case it chose, with consent, and an answer due by a deadline."""
 
+import operator
 from datetime import timedelta
+from functools import reduce
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -77,6 +79,36 @@ class ResponseDeadline(models.Model):
         return (start or timezone.now()) + timedelta(hours=hours)
 
 
+def _sent_rule(user, membership) -> Q:
+    # The case's visibility is checked per referral by primary key: as case__in, every
+    # case the user may see would be listed first, on each page and each menu badge.
+    # The agency comes first: PostgreSQL evaluates an OR's conditions in the order
+    # written, and the cheap one spares the check on every other agency's referral.
+    agency = membership.agency_id
+    rule = Q(from_agency_id=agency) & Q(visible_case_of_row(user))
+    if not roles_of(user).isdisjoint(AGENCY_WIDE_ROLES):
+        rule |= Q(from_agency_id=agency)
+    return rule
+
+
+def _received_rule(user, membership) -> Q | None:
+    """None when no role of the user opens the received side."""
+    agency = membership.agency_id
+    roles = roles_of(user)
+    arms = []
+    if not roles.isdisjoint(AGENCY_WIDE_ROLES):
+        arms.append(Q(to_agency_id=agency))
+    if Role.CASEWORKER in roles:
+        # A subquery, not a join: a join repeats rows, and the DISTINCT it would need
+        # sorts every visible referral (with its joined agencies) on each inbox page.
+        assigned = Referral.access_users.through.objects.filter(user=user)
+        arms.append(
+            Q(to_agency_id=agency)
+            & (Q(to_user__isnull=True) | Q(to_user=user) | Q(pk__in=assigned.values("referral")))
+        )
+    return reduce(operator.or_, arms) if arms else None
+
+
 class ReferralQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Sent: the sending agency's supervisors and heads, and those who see the case.
@@ -85,23 +117,21 @@ class ReferralQuerySet(models.QuerySet):
         membership = membership_of(user)
         if membership is None:
             return self.none()
-        roles = roles_of(user)
-        agency = membership.agency_id
-        # The case's visibility is checked per referral by primary key: as case__in, every
-        # case the user may see would be listed first, on each page and each menu badge.
-        # The agency comes first: PostgreSQL evaluates an OR's conditions in the order
-        # written, and the cheap one spares the check on every other agency's referral.
-        rule = Q(from_agency_id=agency) & Q(visible_case_of_row(user))
-        if not roles.isdisjoint(AGENCY_WIDE_ROLES):
-            rule |= Q(from_agency_id=agency) | Q(to_agency_id=agency)
-        if Role.CASEWORKER in roles:
-            # A subquery, not a join: a join repeats rows, and the DISTINCT it would need
-            # sorts every visible referral (with its joined agencies) on each inbox page.
-            assigned = self.model.access_users.through.objects.filter(user=user)
-            rule |= Q(to_agency_id=agency) & (
-                Q(to_user__isnull=True) | Q(to_user=user) | Q(pk__in=assigned.values("referral"))
-            )
-        return self.filter(rule)
+        rule = _sent_rule(user, membership)
+        received = _received_rule(user, membership)
+        return self.filter(rule | received if received is not None else rule)
+
+    def received_by(self, user):
+        """``visible_to`` of the referrals sent to the user's agency: only the received
+        side of the rule can hold for them (no agency refers a case to itself), and it
+        spares every menu badge the check of the case."""
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()
+        received = _received_rule(user, membership)
+        if received is None:
+            return self.none()
+        return self.filter(received, to_agency_id=membership.agency_id)
 
     def incoming(self, agency):
         return self.filter(to_agency=agency)

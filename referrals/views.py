@@ -33,10 +33,7 @@ LIST_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD)
 
 def pending_incoming_count(user) -> int:
     """The menu badge: referrals waiting for the user's agency to answer."""
-    agency = agency_of(user)
-    if agency is None:
-        return 0
-    return Referral.objects.visible_to(user).incoming(agency).pending().count()
+    return Referral.objects.received_by(user).pending().count()
 
 
 def _with_pseudonyms(queryset):

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from agencies.models import Agency, AgencyService, Notification
+from agencies.roles import membership_of
 from cases.documents import document_upload
 from cases.models import (
     Assessment,
@@ -823,3 +824,26 @@ def test_grants_carry_their_cases_creation_time_for_the_lists_order(
     assert set(grants.values_list("case_created_at", flat=True)) == {case.created_at}
     first_page = Case.objects.visible_to(citra).order_by("-created_at", "-id")[:25]
     assert case in list(first_page)
+
+
+@pytest.mark.parametrize("username", ["ani", "budi", "hadi", "citra", "sari", "dewi", "rina"])
+def test_the_received_side_is_exactly_the_incoming_part_of_the_rule(
+    case, ani, citra, sari, uptd_ppa, dinsos, username, django_user_model
+):
+    """The menu badge counts ``received_by``: the same referrals as ``visible_to``
+    narrowed to the reader's agency, for every member of the cast."""
+    addressed = send(case, ani, uptd_ppa)
+    second = case_open(
+        opened_by=ani, agency=dinsos, reported_at=timezone.now(), risk_level="tinggi"
+    )
+    Case.objects.filter(pk=second.pk).update(lead_caseworker=ani, status="asesmen")
+    second.refresh_from_db()
+    other = send(second, ani, uptd_ppa)
+    services.referral_accept(referral=other, accepted_by=sari, assignees=[citra])
+    Referral.objects.filter(pk=addressed.pk).update(to_user=sari)
+    user = django_user_model.objects.get(username=username)
+    agency = membership_of(user).agency
+    expected = set(Referral.objects.visible_to(user).incoming(agency))
+    assert set(Referral.objects.received_by(user)) == expected
+    if username in ("sari", "citra"):
+        assert expected  # the world above reaches the receiving side

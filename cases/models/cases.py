@@ -1,4 +1,5 @@
 from datetime import timedelta
+from functools import partial
 
 from django.conf import settings
 from django.contrib.auth.models import Permission
@@ -84,7 +85,7 @@ class CaseQuerySet(models.QuerySet):
         if not roles.isdisjoint(agency_roles):
             rule |= Q(lead_agency_id=agency_id)
         return mark_visibility_rule(
-            self.filter(rule), ordered_reads={0: _granted_in_list_order(user, permission)}
+            self.filter(rule), ordered_reads={0: partial(_granted_in_list_order, user, permission)}
         )
 
     def open(self):

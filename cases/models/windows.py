@@ -11,6 +11,8 @@ first *n* of the OR is among the first *n* of its own arm. And no row can appear
 the rule would not show: each arm is a branch of the rule itself.
 """
 
+from collections.abc import Callable
+
 from django.db import connections
 from django.db.models import Q
 from django.db.models.sql.where import AND, OR, ExtraWhere, WhereNode
@@ -22,11 +24,12 @@ class VisibilityRule(WhereNode):
     """The WHERE node of a visibility rule, so that a page can find its arms. A clone of
     a query keeps the class (``WhereNode.create``), so the mark survives chaining.
 
-    ``ordered_reads`` maps an arm's position to the same arm written so that an index
-    yields it in list order (a filter and the ordering that walks that index), for an
-    arm that as written can only be fetched whole and sorted."""
+    ``ordered_reads`` maps an arm's position to a function giving the same arm written
+    so that an index yields it in list order (a filter and the ordering that walks that
+    index), for an arm that as written can only be fetched whole and sorted. Only a
+    page calls it."""
 
-    ordered_reads: dict[int, tuple[Q, tuple[str, ...]]] = {}
+    ordered_reads: dict[int, Callable[[], tuple[Q, tuple[str, ...]]]] = {}
 
     def clone(self):
         clone = super().clone()
@@ -99,7 +102,7 @@ def _arm_window(queryset, position: int, rule: VisibilityRule, index: int):
     window = queryset._chain()
     window.query.clear_limits()
     if index in rule.ordered_reads:
-        condition, ordering = rule.ordered_reads[index]
+        condition, ordering = rule.ordered_reads[index]()
         del window.query.where.children[position]
         window = window.filter(condition).order_by(*ordering)
     else:
