@@ -147,19 +147,18 @@ class CaseQuerySet(models.QuerySet):
         The API's rows name their agency and caseworker by id only: nothing more to fetch.
         """
         children = CaseParty.objects.filter(part=CaseParty.Part.CHILD).without_identity()
-        return (
-            self.with_overdue_flag()
-            .defer(*CASE_NARRATIVE_FIELDS)
-            .prefetch_related(
-                Prefetch("parties", queryset=children, to_attr="child_parties"), "violence_forms"
-            )
+        return self.defer(*CASE_NARRATIVE_FIELDS).prefetch_related(
+            Prefetch("parties", queryset=children, to_attr="child_parties"), "violence_forms"
         )
 
     def for_lists(self):
-        """``for_rows()`` with the lead agency and caseworker a page names. They come by key
-        once the page is chosen: joined, PostgreSQL would sort every visible case with its
-        agency and user to pick the page."""
-        return self.for_rows().prefetch_related("lead_agency", "lead_caseworker")
+        """``for_rows()`` with what a list page shows besides: the lead agency and
+        caseworker (they come by key once the page is chosen: joined, PostgreSQL would
+        sort every visible case with its agency and user to pick the page) and the badge
+        of an overdue service."""
+        return (
+            self.for_rows().with_overdue_flag().prefetch_related("lead_agency", "lead_caseworker")
+        )
 
     def overdue(self):
         """Cases with a statutory or service deadline passed and not met."""
@@ -417,12 +416,12 @@ class Case(Incident):
             parties = [party for party in self.parties.all() if party.part == CaseParty.Part.CHILD]
         return [party.person for party in parties]
 
-    def pseudonym(self) -> str:
+    def pseudonym(self, on=None) -> str:
         """Case code with the children's initials, ages and sexes: safe on any screen."""
         children = self.children()
         if not children:
             return self.code
-        return " · ".join([self.code, *(child.pseudonym() for child in children)])
+        return " · ".join([self.code, *(child.pseudonym(on) for child in children)])
 
     @property
     def is_tpks(self) -> bool:

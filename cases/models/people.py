@@ -108,10 +108,11 @@ class Person(models.Model):
         before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
         return on.year - self.birth_date.year - before_birthday
 
-    def pseudonym(self) -> str:
-        """What anyone without the identity section sees: initials, age, sex."""
+    def pseudonym(self, on: date | None = None) -> str:
+        """What anyone without the identity section sees: initials, age (on ``on``,
+        today by default), sex."""
         parts = [self.initials or "?"]
-        age = self.age()
+        age = self.age(on)
         if age is not None:
             parts.append(_("%(age)d y") % {"age": age})
         if self.sex:
