@@ -222,7 +222,9 @@ def markdown(results: dict, found: list[Check]) -> str:
         f"peak memory {results['export']['peak_mib']} MiB "
         f"(the process held {results['export']['before_mib']} MiB before).",
         f"- Statistics refresh after the load's writes: "
-        f"{results['statistics_refresh']['seconds']} s, every "
+        f"{results['statistics_refresh']['seconds']} s (metrics "
+        f"{results['statistics_refresh']['parts']['metrics']} s, statistics "
+        f"{results['statistics_refresh']['parts']['stats']} s), every "
         f"{results['statistics_refresh']['every_seconds']} s (the first refresh, which "
         f"counts every cell, took {results['statistics_refresh']['first_seconds']} s).",
         f"- Soak: {results['soak']['clients']} users for {results['soak']['load']['seconds']} s, "

@@ -172,7 +172,7 @@ def _soak(server, scenarios, scale, work_dir) -> dict:
     }
 
 
-def _minute_refresh(probes, first_refresh: dict) -> dict:
+def _frequent_refresh(probes, first_refresh: dict) -> dict:
     from config.celery import app
 
     refresh = probes.statistics_refresh(full=False)
@@ -211,7 +211,7 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool, dataset_only: bool
     _log("dataset: " + ", ".join(f"{v:,} {k}" for k, v in counts.items()))
     if dataset_only:
         return 0
-    # The first refresh rebuilds every cell (as after a deployment); the minute's refresh,
+    # The first refresh rebuilds every cell (as after a deployment); the frequent refresh,
     # timed after the load has written, is what decides how stale a dashboard can be.
     first_refresh = probes.statistics_refresh(full=True)
     _log(f"statistics refresh, first (every cell): {first_refresh['seconds']} s")
@@ -240,7 +240,7 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool, dataset_only: bool
         _preflight(server, all_scenarios)
         results["load"] = _measure_load(server, all_scenarios, scale, work_dir, creds)
         results["soak"] = _soak(server, all_scenarios, scale, work_dir)
-    results["statistics_refresh"] = _minute_refresh(probes, first_refresh)
+    results["statistics_refresh"] = _frequent_refresh(probes, first_refresh)
     floor = run_pgbench(
         env.database_url,
         floor_sql,

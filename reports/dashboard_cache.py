@@ -1,7 +1,7 @@
 """Rendered dashboards, kept for up to a minute per viewer.
 
 A dashboard adds up thousands of cells and renders dozens of bars: ~10 ms of SQL and
-~60 ms of template each time, for figures that change only when the minute's refresh
+~60 ms of template each time, for figures that change only when a refresh
 commits. So its body is rendered once and kept in the cache, keyed by everything it
 depends on:
 

@@ -29,10 +29,12 @@ SAME_CELL = """
     AND (c.agency_id IS NOT NULL OR c.regency_id = n.regency_id)
     AND c.month = n.month AND c.metric = n.metric AND c.bucket = n.bucket
 """
-# The cells a refresh computes again: every flow, and a snapshot only for the month it
-# records now (on its agency's clock); earlier snapshots are history and stay.
+# The cells a refresh computes again: those of the months it counted (all, without a
+# window), every flow there, and a snapshot only for the month it records now (on its
+# agency's clock); earlier snapshots are history and stay.
 REPLACEABLE = """
-    (c.metric <> ALL(%(snapshots)s) OR EXISTS (
+    (%(window)s::date[] IS NULL OR c.month = ANY(%(window)s::date[]))
+    AND (c.metric <> ALL(%(snapshots)s) OR EXISTS (
         SELECT 1 FROM agencies_agency a
         WHERE a.id = c.agency_id
           AND (a.time_zone, c.month)
@@ -51,14 +53,18 @@ APPLY = [
 ]
 
 
-def replace_cells(rows: list[tuple], snapshot_months: dict) -> dict[str, int]:
+def replace_cells(
+    rows: list[tuple], snapshot_months: dict, *, months: list | None = None
+) -> dict[str, int]:
     """Make the stored cells those of ``rows`` ((agency_id, regency_id, month, metric,
     bucket, numerator, denominator)); ``snapshot_months`` maps a time zone to the month
-    its snapshots are recorded for. Returns how many cells were deleted, updated and
+    its snapshots are recorded for; ``months``, when given, are the only months counted
+    (cells of other months stay). Returns how many cells were deleted, updated and
     inserted."""
     if connection.vendor != "postgresql":
         return _replace_everything(rows, snapshot_months)
     params = {
+        "window": months,
         "snapshots": list(SNAPSHOT_METRICS),
         "zones": list(snapshot_months),
         "months": list(snapshot_months.values()),

@@ -1,19 +1,19 @@
-"""Rebuilding the coordination and unit-performance cells, in the database, once a minute.
+"""Counting the coordination and unit-performance cells, in the database.
 
-Each indicator is one grouped query per time zone: a referral belongs to the month it was
-sent on the receiving agency's clock, a case to the month it was reported on its lead
-agency's clock, as in ``reports.stats``. Durations are kept as histograms (see
-``HOURS_METRICS``) so that a median over any months and agencies can still be read from the
-cells. Two indicators are states, not flows (how many caseworkers an agency has, whether
-it keeps its commitments): they are recorded for the month the refresh runs in and kept
-afterwards. docs/coordination-metrics.md defines every indicator.
+Each collector counts the months of a window (reports.metric_window: the months touched
+since the last refresh, or all of them), one grouped query per indicator and time zone:
+a referral belongs to the month it was sent on the receiving agency's clock, a case to
+the month it was reported on its lead agency's clock, as in ``reports.stats``. Durations
+are kept as histograms (see ``HOURS_METRICS``) so that a median over any months and
+agencies can still be read from the cells. Two indicators are states, not flows (how
+many caseworkers an agency has, whether it keeps its commitments): they are recorded for
+the month the refresh runs in and kept afterwards. docs/coordination-metrics.md defines
+every indicator; reports.metric_refresh runs the collectors.
 """
 
 import datetime
-import zoneinfo
 from collections import defaultdict
 
-from django.db import transaction
 from django.db.models import (
     Case,
     Count,
@@ -51,12 +51,8 @@ from cases.models import Case as CaseRecord
 from cases.models.choices import ClosureReason
 from meetings.models import ActionItem, Invitation, Meeting
 from referrals.models import Referral
-from reports.locks import refresh_lock_taken
-from reports.metric_writes import replace_cells
 from reports.models import Metric
 
-# Any 64-bit number other than reports.stats' lock: one metrics refresh at a time.
-REFRESH_LOCK = 640_071_008
 MINUTES_DUE_AFTER = datetime.timedelta(days=3)
 # Bucket widths of the duration histograms: (up to this many hours, width in hours). A
 # median read from them is off by less than one bucket width at most (1 h in the first
@@ -121,7 +117,7 @@ def _month(path: str, zone):
     return TruncMonth(path, output_field=DateField(), tzinfo=zone)
 
 
-class _Cells:
+class Cells:
     """The cells being built: (agency or None, regency, month, metric, bucket) → sums."""
 
     def __init__(self):
@@ -163,8 +159,8 @@ def _histogram(queryset, keys: dict, end: str, start: str):
 # --- Informasi dan komunikasi, umpan balik: referrals ---------------------------------------
 
 
-def _referral_cells(cells: _Cells, zone, zone_name: str, now) -> None:
-    received = Referral.objects.filter(to_agency__time_zone=zone_name)
+def _referral_cells(cells: Cells, zone, zone_name: str, now, window) -> None:
+    received = Referral.objects.filter(window.on("sent_at", zone), to_agency__time_zone=zone_name)
     keys = {
         "cell_agency": F("to_agency_id"),
         "cell_regency": F("to_agency__regency_id"),
@@ -189,6 +185,7 @@ def _referral_cells(cells: _Cells, zone, zone_name: str, now) -> None:
     # A transfer of the case lead ends "completed" with no service and no feedback asked.
     services = Referral.objects.filter(kind=Referral.Kind.REFERRAL)
     completed = services.filter(
+        window.on("completed_at", zone),
         to_agency__time_zone=zone_name,
         status=Referral.Status.COMPLETED,
         completed_at__isnull=False,
@@ -202,7 +199,9 @@ def _referral_cells(cells: _Cells, zone, zone_name: str, now) -> None:
         ).annotate(num=Count("pk", filter=Q(feedback_length__gt=0)), den=Count("pk")),
     )
     ended = (
-        services.filter(from_agency__time_zone=zone_name, ended_at__isnull=False)
+        services.filter(
+            window.on("ended_at", zone), from_agency__time_zone=zone_name, ended_at__isnull=False
+        )
         .exclude(status=Referral.Status.CANCELLED, responded_at__isnull=True)
         .annotate(outcome_length=Length("outcome"))
     )
@@ -224,9 +223,13 @@ def _minutes_on_time():
     return Q(minutes__written_at__lte=F("ends_at") + MINUTES_DUE_AFTER)
 
 
-def _invited_meeting_cells(cells: _Cells, zone, zone_name: str, now) -> None:
+def _invited_meeting_cells(cells: Cells, zone, zone_name: str, now, window) -> None:
     """Per agency: the meetings it was invited to (itself or any of its people)."""
-    invitations = Invitation.objects.filter(agency__time_zone=zone_name, meeting__starts_at__lt=now)
+    invitations = Invitation.objects.filter(
+        window.on("meeting__starts_at", zone),
+        agency__time_zone=zone_name,
+        meeting__starts_at__lt=now,
+    )
     keys = {
         "cell_agency": F("agency_id"),
         "cell_regency": F("agency__regency_id"),
@@ -265,7 +268,7 @@ def _invited_meeting_cells(cells: _Cells, zone, zone_name: str, now) -> None:
     )
 
 
-def _regency_meeting_cells(cells: _Cells, zone, zone_name: str, now) -> None:
+def _regency_meeting_cells(cells: Cells, zone, zone_name: str, now, window) -> None:
     """Per regency, each meeting once: a forum's meetings on the forum's clock; a case
     conference or a forum-less meeting where its case's lead agency (or its organiser's
     agency) is."""
@@ -280,7 +283,7 @@ def _regency_meeting_cells(cells: _Cells, zone, zone_name: str, now) -> None:
             "case__lead_agency__regency_id",
             "organised_by__membership__agency__regency_id",
         ),
-    ).filter(meeting_zone=zone_name, starts_at__lt=now)
+    ).filter(window.on("starts_at", zone), meeting_zone=zone_name, starts_at__lt=now)
     keys = {"cell_regency": F("meeting_regency"), "cell_month": _month("starts_at", zone)}
     cells.add(
         Metric.MEETINGS_HELD,
@@ -302,13 +305,13 @@ def _regency_meeting_cells(cells: _Cells, zone, zone_name: str, now) -> None:
 # --- Kesepakatan dan komitmen ----------------------------------------------------------------
 
 
-def _action_item_cells(cells: _Cells, zone, zone_name: str, now) -> None:
+def _action_item_cells(cells: Cells, zone, zone_name: str, now, window) -> None:
     """By the responsible agency, in the month the item was due; items of approved minutes
     only (before approval nothing was agreed), dropped items left out."""
     today = timezone.localdate(now, zone)
     items = (
         ActionItem.objects.released()
-        .filter(agency__time_zone=zone_name)
+        .filter(window.on_dates("due_on"), agency__time_zone=zone_name)
         .exclude(status=ActionItem.Status.DROPPED)
         .filter(Q(status=ActionItem.Status.DONE) | Q(due_on__lt=today))
         .annotate(closed_day=TruncDate("closed_at", tzinfo=zone))
@@ -324,10 +327,12 @@ def _action_item_cells(cells: _Cells, zone, zone_name: str, now) -> None:
     )
 
 
-def _commitment_cells(cells: _Cells, zone, zone_name: str, now) -> None:
+def _commitment_cells(cells: Cells, zone, zone_name: str, now, window) -> None:
     """Snapshot: of the measured commitments of agreements in force, how many are kept
     (agencies.commitments decides, over each agreement's period so far)."""
     today = timezone.localdate(now, zone)
+    if not window.holds(today.replace(day=1)):
+        return
     in_force = Commitment.objects.filter(agreement__in=Agreement.objects.in_force(today))
     agencies = Agency.objects.filter(time_zone=zone_name, pk__in=in_force.values("agency_id")).only(
         "pk", "regency_id"
@@ -355,8 +360,9 @@ def _first(model, **conditions):
     return Subquery(rows.values("written_at")[:1])
 
 
-def _case_cells(cells: _Cells, zone, zone_name: str, now) -> None:
-    cases = CaseRecord.objects.filter(lead_agency__time_zone=zone_name)
+def _case_cells(cells: Cells, zone, zone_name: str, now, window) -> None:
+    in_zone = CaseRecord.objects.filter(lead_agency__time_zone=zone_name)
+    cases = in_zone.filter(window.on("reported_at", zone))
     keys = {
         "cell_agency": F("lead_agency_id"),
         "cell_regency": F("lead_agency__regency_id"),
@@ -394,7 +400,7 @@ def _case_cells(cells: _Cells, zone, zone_name: str, now) -> None:
         bucket="cell_bucket",
     )
     closed_keys = {**keys, "cell_month": _month("closed_at", zone)}
-    closed = cases.filter(closed_at__isnull=False).annotate(
+    closed = in_zone.filter(window.on("closed_at", zone), closed_at__isnull=False).annotate(
         note_length=Length("closure_note"),
         audited=Exists(
             AuditEvent.objects.filter(
@@ -421,9 +427,11 @@ def _case_cells(cells: _Cells, zone, zone_name: str, now) -> None:
     )
 
 
-def _caseworker_cells(cells: _Cells, zone, zone_name: str, now) -> None:
+def _caseworker_cells(cells: Cells, zone, zone_name: str, now, window) -> None:
     """Snapshot: active accounts holding the caseworker role at the agency now."""
     month = timezone.localdate(now, zone).replace(day=1)
+    if not window.holds(month):
+        return
     rows = (
         MembershipRole.objects.filter(
             role=Role.CASEWORKER,
@@ -448,36 +456,3 @@ COLLECTORS = (
     _case_cells,
     _caseworker_cells,
 )
-
-
-def _collect(now) -> _Cells:
-    cells = _Cells()
-    for zone_name in Agency.TimeZone.values:
-        zone = zoneinfo.ZoneInfo(zone_name)
-        for collect in COLLECTORS:
-            collect(cells, zone, zone_name, now)
-    return cells
-
-
-def _snapshot_months(now) -> dict[str, datetime.date]:
-    """The month each time zone's snapshots are recorded for: the refresh's, on its clock."""
-    return {
-        zone_name: timezone.localdate(now, zoneinfo.ZoneInfo(zone_name)).replace(day=1)
-        for zone_name in Agency.TimeZone.values
-    }
-
-
-def metrics_refresh(*, now: datetime.datetime | None = None) -> int | None:
-    """Bring the metric cells up to date; readers keep seeing the previous ones until it
-    commits. Only cells whose figures changed are written (reports.metric_writes).
-
-    Returns the number of cells the data makes now, or None when another refresh is
-    running.
-    """
-    now = now or timezone.now()
-    with transaction.atomic():
-        if not refresh_lock_taken(REFRESH_LOCK):
-            return None
-        rows = _collect(now).rows()
-        replace_cells(rows, _snapshot_months(now))
-    return len(rows)

@@ -117,6 +117,44 @@ class StatsRefresh(models.Model):
         return f"{self.finished_at:%Y-%m-%d %H:%M:%S}"
 
 
+class MetricsRefresh(models.Model):
+    """When the coordination metric cells were last counted again, and over what.
+
+    ``started_at`` is the moment the refresh counted "now" at: the next one looks for
+    deadlines that passed since then (reports.metric_window)."""
+
+    started_at = models.DateTimeField()
+    finished_at = models.DateTimeField()
+    seconds = models.FloatField()
+    # Cells the counted months make (all of them after a full rebuild).
+    cells = models.PositiveIntegerField()
+    # Every month counted again (the first time and hourly), not only the touched ones.
+    full = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("metrics refresh")
+        verbose_name_plural = _("metrics refreshes")
+        ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M:%S}"
+
+
+class MetricsChange(models.Model):
+    """A UTC day whose metric months are out of date: written by PostgreSQL triggers on
+    the tables the indicators count (migration 0008), read and emptied by the next
+    refresh (reports.metric_window). No day: every month. Duplicates are expected."""
+
+    day = models.DateField(null=True)
+
+    class Meta:
+        verbose_name = _("metrics change")
+        verbose_name_plural = _("metrics changes")
+
+    def __str__(self) -> str:
+        return str(self.day)
+
+
 class StatsChange(models.Model):
     """A slice (agency, month) whose cells are out of date: written by PostgreSQL triggers
     on the counted tables (migration 0006), read and emptied by the next refresh

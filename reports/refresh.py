@@ -1,10 +1,10 @@
 """When and how much of the statistics cells a refresh counts again.
 
-Counting every case each minute does not scale (a million cases make millions of cells),
-so on PostgreSQL the per-minute refresh counts again only the slices (agency, month) that
+Counting every case every time does not scale (a million cases make millions of cells),
+so on PostgreSQL the frequent refresh counts again only the slices (agency, month) that
 writes touched since the last one (reports.slices), plus the snapshots. A full rebuild
 runs the first time and every ``FULL_REBUILD_EVERY`` as the safety net, a batch of
-agencies per transaction so the per-minute refresh can slip in between. SQLite has no
+agencies per transaction so the frequent refresh can slip in between. SQLite has no
 triggers noting the changes: there every refresh counts everything, as one transaction.
 """
 
@@ -33,7 +33,9 @@ from reports.stats import rebuild_slices, replace_snapshots
 REFRESH_LOCK = 640_071_007
 FULL_LOCK = 640_071_009
 FULL_REBUILD_EVERY = datetime.timedelta(hours=1)
-AGENCIES_PER_STEP = 100
+# A step holds the refresh lock: at a million cases 25 agencies take some seconds, so the
+# frequent refresh waits at most that long.
+AGENCIES_PER_STEP = 25
 # Some slack on when the last refresh started: a slice counted twice costs little.
 DEADLINE_SLACK = datetime.timedelta(minutes=5)
 KEEP_RECORDS = 10
@@ -47,6 +49,9 @@ def refresh(*, full: bool | None = None) -> int | None:
         full = not StatsRefresh.objects.filter(
             full=True, finished_at__gte=now - FULL_REBUILD_EVERY
         ).exists()
+    elif not full:
+        # Changes alone are counted against a full count: the first refresh is one.
+        full = not StatsRefresh.objects.filter(full=True).exists()
     if full:
         written = _everything_in_steps(now)
         if written is not None:

@@ -4,7 +4,7 @@ Every non-snapshot cell belongs to one agency and one month, and a case (or an i
 victim) counts only in the slices of its lead agency and of the months it was reported
 and closed in. So cells can be rebuilt a slice at a time: delete the slice's cells, count
 the cases of the slice again. On PostgreSQL, triggers (migration 0006) note the slices
-every write to the counted tables touches in ``StatsChange``; the per-minute refresh
+every write to the counted tables touches in ``StatsChange``; the frequent refresh
 rebuilds those only, which keeps it short however many cases there are.
 """
 
@@ -28,7 +28,7 @@ def next_month(month: datetime.date) -> datetime.date:
     return (month.replace(day=28) + datetime.timedelta(days=4)).replace(day=1)
 
 
-def _any(conditions) -> Q:
+def any_of(conditions) -> Q:
     # Q(pk__in=[]) matches nothing, where an empty OR would match everything.
     return reduce(or_, conditions, Q(pk__in=[]))
 
@@ -72,9 +72,9 @@ class Scope:
         for pk, months in self.months.items():
             if months:
                 zone = zoneinfo.ZoneInfo(self.zones.get(pk, "UTC"))
-                spans = _any(ranges(month, zone) for month in sorted(months))
+                spans = any_of(ranges(month, zone) for month in sorted(months))
                 conditions.append(Q(**{agency: pk}) & spans)
-        return _any(conditions)
+        return any_of(conditions)
 
     def cases(self, prefix: str, moment: str) -> Q:
         """Cases (through ``prefix``) whose ``moment`` falls in a slice, on the agency's clock."""
@@ -110,7 +110,7 @@ class Scope:
             for pk, months in self.months.items()
             if months
         ]
-        return _any(conditions)
+        return any_of(conditions)
 
 
 def consume_changes(scope: Scope) -> None:

@@ -1,4 +1,4 @@
-"""Rebuilding the statistics cells from the cases, in the database, once a minute.
+"""Rebuilding the statistics cells from the cases, in the database (reports.refresh says when).
 
 Each dimension is one grouped query per time zone (a case belongs to the month it was
 reported in on its lead agency's clock, so 31 January 23:30 WITA is January even though

@@ -1,4 +1,4 @@
-"""The per-minute refresh counts again only the slices (agency, month) written since the
+"""The frequent refresh counts again only the slices (agency, month) written since the
 last one, and ends with exactly the cells a full rebuild would write."""
 
 import datetime

@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 
 from referrals.models import Referral
+from reports.metric_refresh import metrics_refresh, snapshot_months
 from reports.metric_writes import replace_cells
-from reports.metrics import _snapshot_months, metrics_refresh
 from reports.models import Metric, MetricCell
 from tests.test_reports_coordination import (  # the fixtures of its records, too
     NOW,
@@ -38,7 +38,7 @@ def versions() -> dict[int, str]:
 def assert_same_as_a_rebuild_from_nothing() -> None:
     refreshed = everything(MetricCell.objects.all())
     MetricCell.objects.all().delete()
-    metrics_refresh(now=NOW)
+    metrics_refresh(now=NOW, full=True)
     assert everything(MetricCell.objects.all()) == refreshed
 
 
@@ -51,7 +51,9 @@ def postgresql():
 def test_a_refresh_with_nothing_new_writes_nothing(postgresql, referrals, meetings):
     metrics_refresh(now=NOW)
     before = versions()
-    assert metrics_refresh(now=NOW) == len(before)
+    assert metrics_refresh(now=NOW, full=True) == len(before)
+    assert versions() == before
+    metrics_refresh(now=NOW, full=False)  # the frequent refresh: this month, counted again
     assert versions() == before
 
 
@@ -92,13 +94,13 @@ def assert_same_as_a_rebuild_from_nothing_but_history() -> None:
     """As a rebuild from nothing, past snapshots apart (they cannot be rebuilt)."""
     refreshed = everything(MetricCell.objects.exclude(month=month(2026, 4), metric="caseworkers"))
     MetricCell.objects.all().delete()
-    metrics_refresh(now=NOW)
+    metrics_refresh(now=NOW, full=True)
     assert everything(MetricCell.objects.all()) == refreshed
 
 
 def test_a_changed_figure_is_updated_in_place(postgresql, dinas):
     key = (dinas.pk, dinas.regency_id, month(2026, 3), Metric.REFERRAL_ON_TIME, 0)
-    snapshots = _snapshot_months(NOW)
+    snapshots = snapshot_months(NOW)
     assert replace_cells([(*key, 1.0, 2)], snapshots) == {
         "deleted": 0,
         "updated": 0,
@@ -118,8 +120,8 @@ def test_a_changed_figure_is_updated_in_place(postgresql, dinas):
 def test_a_regency_cell_and_an_agency_cell_of_the_same_month_are_two_cells(postgresql, dinas):
     regency = (None, dinas.regency_id, month(2026, 3), Metric.MEETINGS_HELD, 0, 1.0, 1)
     agency = (dinas.pk, dinas.regency_id, month(2026, 3), Metric.MEETINGS_HELD, 0, 1.0, 2)
-    replace_cells([regency, agency], _snapshot_months(NOW))
-    assert replace_cells([regency, agency], _snapshot_months(NOW)) == {
+    replace_cells([regency, agency], snapshot_months(NOW))
+    assert replace_cells([regency, agency], snapshot_months(NOW)) == {
         "deleted": 0,
         "updated": 0,
         "inserted": 0,

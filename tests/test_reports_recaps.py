@@ -17,7 +17,7 @@ from openpyxl import load_workbook
 from agencies.models import Membership
 from cases.models import AuditEvent, CaseNote, CaseParty, ServiceRecord
 from referrals.models import Referral
-from reports.metrics import metrics_refresh
+from reports.metric_refresh import metrics_refresh
 from reports.models import Metric, MetricCell
 from reports.recaps import kla_cluster_v, simfoni_recap
 from reports.stats import stats_refresh
