@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import API_CLIENT_ROLES, Agency, ApiClient, ApiScope, Membership, User
+from agencies.roles import LOADED_ROLES, adopt_membership, with_membership
 from agencies.services import membership_set_roles
 
 TOKEN_PREFIX = "sng"  # noqa: S105  (the public marker of Sinergi tokens, not a secret)
@@ -93,14 +94,17 @@ def api_client_for_token(token: str) -> ApiClient | None:
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
-    client = (
-        ApiClient.objects.usable()
-        .select_related("agency", "user")
-        .filter(token_prefix=parts[1])
-        .first()
+    # The service account's membership and roles come in the same query (every call
+    # needs them).
+    clients = with_membership(
+        ApiClient.objects.usable().select_related("agency", "user"),
+        path="user__",
+        user_id="user_id",
     )
+    client = clients.filter(token_prefix=parts[1]).first()
     if client is None or not hmac.compare_digest(client.token_digest, token_digest(token)):
         return None
+    adopt_membership(client.user, getattr(client, LOADED_ROLES))
     now = timezone.now()
     if client.last_used_at is None or now - client.last_used_at > _LAST_USED_RESOLUTION:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
+from agencies.roles import LOADED_ROLES, adopt_membership, with_membership
+
 
 class UsernameOrEmailBackend(ModelBackend):
     """Accepts either the username or the e-mail address, both case-insensitively."""
@@ -21,6 +23,16 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password) and self.user_can_authenticate(user):
             return user
         return None
+
+    def get_user(self, user_id):
+        """The signed-in user of a request, with their membership and roles in the same
+        query (agencies.roles.with_membership): every page needs both."""
+        users = with_membership(get_user_model()._default_manager.filter(pk=user_id))
+        user = users.first()
+        if user is None or not self.user_can_authenticate(user):
+            return None
+        adopt_membership(user, getattr(user, LOADED_ROLES))
+        return user
 
 
 def lockout_username(request, credentials) -> str:

@@ -16,32 +16,69 @@ class Role(models.TextChoices):
 
 
 _CACHE_ATTRIBUTE = "_sinergi_membership"
+LOADED_ROLES = "membership_role_names"
+
+
+def _roles_array(user_ref):
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    from agencies.models import MembershipRole
+
+    roles = MembershipRole.objects.filter(membership__user=user_ref).values("role")
+    return ArraySubquery(roles)
 
 
 def membership_of(user):
     """The user's membership with agency, unit and roles loaded, or None.
 
     Cached on the user object for the length of one request only, so a change of
-    roles or agency takes effect on the very next request.
+    roles or agency takes effect on the very next request. A user loaded
+    ``with_membership`` (every signed-in request: agencies.auth) has it already.
     """
     if not user.is_authenticated:
         return None
     if not hasattr(user, _CACHE_ATTRIBUTE):
-        from django.contrib.postgres.expressions import ArraySubquery
         from django.db.models import OuterRef
 
-        from agencies.models import Membership, MembershipRole
+        from agencies.models import Membership
 
-        # The roles come as an array in the same row: one query on every request, not two.
-        roles = MembershipRole.objects.filter(membership=OuterRef("pk")).values("role")
+        # The roles come as an array in the same row: one query, not two.
         membership = (
             Membership.objects.select_related("agency", "unit")
-            .annotate(role_names=ArraySubquery(roles))
+            .annotate(role_names=_roles_array(OuterRef("user_id")))
             .filter(user=user, agency__is_active=True)
             .first()
         )
         setattr(user, _CACHE_ATTRIBUTE, membership)
     return getattr(user, _CACHE_ATTRIBUTE)
+
+
+def with_membership(rows, *, path: str = "", user_id: str = "pk"):
+    """``rows`` (users, or rows pointing to one: ``path`` "user__" and ``user_id``
+    "user_id") with the user's membership, agency, unit and roles joined into the same
+    query; ``adopt_membership`` then hands them to ``membership_of``. A signed-in request
+    thus loads its user and membership in one query instead of two."""
+    from django.db.models import OuterRef
+
+    return rows.select_related(f"{path}membership__agency", f"{path}membership__unit").annotate(
+        **{LOADED_ROLES: _roles_array(OuterRef(user_id))}
+    )
+
+
+def adopt_membership(user, role_names) -> None:
+    """Keep what ``with_membership`` loaded as the user's membership for this request,
+    under the same rule as ``membership_of``: none when the agency is inactive."""
+    from django.core.exceptions import ObjectDoesNotExist
+
+    try:
+        membership = user.membership
+    except ObjectDoesNotExist:
+        membership = None
+    if membership is not None and not membership.agency.is_active:
+        membership = None
+    if membership is not None:
+        membership.role_names = role_names
+    setattr(user, _CACHE_ATTRIBUTE, membership)
 
 
 def roles_of(user) -> frozenset[str]:

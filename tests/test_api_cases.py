@@ -130,11 +130,11 @@ def test_case_list_has_a_fixed_query_count(api, partner_token, dinsos, hadi):
             response = api.get("/api/v1/cases/", {"page_size": size})
         assert len(response.json()["results"]) == size
         counts.append(len(queries))
-    # The token (with its client), the membership with its roles, the page, its children
-    # (with persons) and violence forms, the log row: nothing per row, and no agency or
-    # caseworker fetched for rows naming them by id. The reader's shared incidents are
-    # read only for a page holding another agency's case (the next test).
-    assert counts == [6, 6]
+    # The token (with its client, service account, membership and roles), the page, its
+    # children (with persons) and violence forms, the log row: nothing per row, and no
+    # agency or caseworker fetched for rows naming them by id. The reader's shared
+    # incidents are read only for a page holding another agency's case (the next test).
+    assert counts == [5, 5]
 
 
 def test_another_agencys_row_costs_one_query_more_for_the_whole_page(

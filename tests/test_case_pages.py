@@ -153,10 +153,10 @@ def test_the_list_runs_a_fixed_number_of_queries(client, budi, dinsos, hadi, ani
     for _case in range(6):
         open_case(dinsos, hadi, ani, children=2, sexual=True)
     assert queries_for_list() == few
-    # user (the session is cached), membership with roles, cases (one more than the
+    # user with membership and roles (the session is cached), cases (one more than the
     # page), agencies, caseworkers, children+persons, violence forms; the menu's badge of
     # referrals waiting and the unread notifications
-    assert few == 9
+    assert few == 8
 
 
 def test_the_list_pages_forward_and_back_without_counting(client, budi, dinsos, hadi, ani):

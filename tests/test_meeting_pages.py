@@ -194,9 +194,9 @@ def test_the_forum_list_query_count_is_fixed(
         forum.coordinators.set([fajar])
         schedule(forum, fajar, [dinsos], title=f"Rapat {number}")
     login(client, ani)
-    # user (session cached), membership+roles; forums (with their next meeting), member agencies,
-    # the user's next meetings; the menu badge and unread notifications (no count)
-    with django_assert_num_queries(7):
+    # user with membership+roles (session cached); forums (with their next meeting), member
+    # agencies, the user's next meetings; the menu badge and unread notifications (no count)
+    with django_assert_num_queries(6):
         response = client.get(reverse("forum-list"))
     assert len(response.context["forums"]) == rows
 
@@ -262,9 +262,9 @@ def test_the_forum_page_query_count_is_fixed(
         meeting_attendance_record(meeting=held, recorded_by=gita, present=[])
         schedule(forum, fajar, [dinsos], days=2 + number, title=f"Nanti {number}")
     login(client, ani)
-    # user (session cached), membership+roles; forum, members, coordinators, schedules; calendar,
-    # held meetings + invitations, upcoming; may call a meeting; badge, notifications
-    with django_assert_num_queries(12):
+    # user with membership+roles (session cached); forum, members, coordinators, schedules;
+    # calendar, held meetings + invitations, upcoming; may call a meeting; badge, notifications
+    with django_assert_num_queries(11):
         response = client.get(reverse("forum-detail", args=[forum.pk]))
     assert len(response.context["attendance"]) == rows
 
@@ -713,9 +713,9 @@ def test_the_action_item_list_query_count_is_fixed(
         )
     approve(held_with_case, gita, fajar)
     login(client, ani)
-    # user (session cached), membership+roles; rows (with meeting, forum, agency, person); the
-    # menu badge and unread notifications (no count)
-    with django_assert_num_queries(5):
+    # user with membership+roles (session cached); rows (with meeting, forum, agency, person);
+    # the menu badge and unread notifications (no count)
+    with django_assert_num_queries(4):
         response = client.get(reverse("my-action-items"))
     assert len(response.context["action_items"]) == rows
 

@@ -470,9 +470,9 @@ def test_the_list_query_count_is_fixed(
             dp3akb if number % 2 else dinsos, fajar, region_id=MANGGAR if number % 3 else PRAPATAN
         )
     login(client, fajar)
-    # user (session cached), membership with roles; kecamatan and agency choices; page (one row more
-    # than shown, instead of a count), totals; unread notifications
-    with django_assert_num_queries(7):
+    # user with membership and roles (session cached); kecamatan and agency choices; page (one
+    # row more than shown, instead of a count), totals; unread notifications
+    with django_assert_num_queries(6):
         response = client.get(reverse("prevention-list"), {"district": "64.71.06"})
     assert len(response.context["activities"]) == sum(1 for n in range(rows) if not n % 3)
 
@@ -681,9 +681,9 @@ def test_the_progress_page_query_count_is_fixed(
             agency=agency, starts_on=month(2025, 1), per_month=number + 1, set_by=fajar
         )
     login(client, fajar)
-    # user (session cached), membership with roles; agencies, monthly totals, targets; unread
-    # notifications
-    with django_assert_num_queries(6):
+    # user with membership and roles (session cached); agencies, monthly totals, targets;
+    # unread notifications
+    with django_assert_num_queries(5):
         response = client.get(reverse("prevention-progress"))
     assert len(response.context["rows"]) == agencies + 1  # and DP3AKB itself
 

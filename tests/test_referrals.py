@@ -526,10 +526,10 @@ def test_the_list_query_counts_are_fixed(
     from agencies.models import User
 
     login(client, User.objects.get(username=reader))
-    # user (session cached), membership+roles, rows (no count), their cases, agencies (sending
-    # and receiving), users (addressee and sender), children + persons; the menu badge
-    # (waiting referrals) and unread notifications
-    with django_assert_num_queries(10):
+    # user with membership+roles (session cached), rows (no count), their cases, agencies
+    # (sending and receiving), users (addressee and sender), children + persons; the menu
+    # badge (waiting referrals) and unread notifications
+    with django_assert_num_queries(9):
         response = client.get(reverse(page))
     assert len(response.context["referrals"]) == rows
 
@@ -806,8 +806,9 @@ def test_the_notification_list_query_count_is_fixed(client, sari, django_assert_
             key=f"test:{number}",
         )
     login(client, sari)
-    # user (session cached), membership+roles, the notifications; the menu badge and unread count
-    with django_assert_num_queries(5):
+    # user with membership+roles (session cached), the notifications; the menu badge and
+    # unread count
+    with django_assert_num_queries(4):
         response = client.get(reverse("notification-list"))
     assert len(response.context["rows"]) == count
 

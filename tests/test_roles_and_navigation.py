@@ -171,3 +171,58 @@ def test_the_admin_cannot_make_anyone_a_superuser(client, eko):
     eko.refresh_from_db()
     assert eko.full_name == "Eko Wibowo"
     assert not eko.is_superuser
+
+
+# --- The signed-in request loads its user and membership in one query --------------------------
+
+
+def signed_in_user(user):
+    """The user as a signed-in request loads them (agencies.auth)."""
+    from agencies.auth import UsernameOrEmailBackend
+
+    return UsernameOrEmailBackend().get_user(user.pk)
+
+
+@pytest.mark.parametrize("username", ["ani", "budi", "hadi", "citra", "sari", "fajar", "rina"])
+def test_the_signed_in_user_comes_with_the_membership_membership_of_would_read(
+    username, request, django_assert_num_queries
+):
+    from agencies.roles import membership_of
+
+    user = request.getfixturevalue(username)
+    with django_assert_num_queries(1):
+        loaded = signed_in_user(user)
+        membership = membership_of(loaded)
+        roles = roles_of(loaded)
+        agency, unit = membership.agency, membership.unit
+    fresh = type(user).objects.get(pk=user.pk)
+    expected = membership_of(fresh)
+    assert (membership.pk, agency.pk, getattr(unit, "pk", None)) == (
+        expected.pk,
+        expected.agency_id,
+        expected.unit_id,
+    )
+    assert roles == roles_of(fresh) and roles
+
+
+def test_the_signed_in_user_of_an_inactive_agency_holds_no_membership(ani, dinsos):
+    from agencies.roles import membership_of
+
+    dinsos.is_active = False
+    dinsos.save(update_fields=["is_active"])
+    loaded = signed_in_user(ani)
+    assert membership_of(loaded) is None and roles_of(loaded) == frozenset()
+
+
+def test_a_signed_in_user_without_membership_holds_none(django_user_model):
+    from agencies.roles import membership_of
+
+    loose = django_user_model.objects.create_user(username="tanpa", password="x" * 16)
+    assert membership_of(signed_in_user(loose)) is None
+
+
+def test_a_role_taken_away_is_gone_on_the_next_request(client, budi):
+    client.force_login(budi)
+    assert client.get("/dasbor/").status_code == 200
+    membership_set_roles(membership=Membership.objects.get(user=budi), roles=[Role.CASEWORKER])
+    assert client.get("/dasbor/").status_code == 403

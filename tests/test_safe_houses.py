@@ -561,9 +561,9 @@ def test_the_list_query_count_is_fixed(
         stay(case, house, started_on=days(-10), planned_end_on=days(-1))
         stay(case, house, started_on=TODAY)
     login(client, ani)
-    # user (session cached), membership+roles; rows (with operator and occupancy), the operators
-    # of the filter; the menu badge and unread notifications (no count)
-    with django_assert_num_queries(6):
+    # user with membership+roles (session cached); rows (with operator and occupancy), the
+    # operators of the filter; the menu badge and unread notifications (no count)
+    with django_assert_num_queries(5):
         response = client.get(reverse("safe-house-list"))
     assert len(response.context["houses"]) == houses
 
