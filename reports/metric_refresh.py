@@ -32,6 +32,7 @@ from reports.metric_window import (
     add_deadlines_passed,
     consume_changes,
     forget_changes,
+    local_days,
 )
 from reports.metric_writes import replace_cells
 from reports.metrics import COLLECTORS, Cells
@@ -87,10 +88,7 @@ def _collect(now, window: MonthWindow) -> Cells:
 
 def snapshot_months(now) -> dict[str, datetime.date]:
     """The month each time zone's snapshots are recorded for: the refresh's, on its clock."""
-    return {
-        zone_name: timezone.localdate(now, zoneinfo.ZoneInfo(zone_name)).replace(day=1)
-        for zone_name in Agency.TimeZone.values
-    }
+    return {zone_name: day.replace(day=1) for zone_name, day in local_days(now).items()}
 
 
 def _count(now, window: MonthWindow) -> int:

@@ -117,9 +117,17 @@ def forget_changes() -> None:
         cursor.execute("DELETE FROM reports_metricschange")
 
 
+def local_days(now: datetime.datetime) -> dict[str, datetime.date]:
+    """The day ``now`` falls on by each clock an agency may keep (WIB, WITA, WIT)."""
+    return {
+        zone_name: timezone.localdate(now, zoneinfo.ZoneInfo(zone_name))
+        for zone_name in Agency.TimeZone.values
+    }
+
+
 def add_current_months(window: MonthWindow, now: datetime.datetime) -> None:
-    for zone_name in Agency.TimeZone.values:
-        window.add_utc_day(timezone.localdate(now, zoneinfo.ZoneInfo(zone_name)))
+    for day in local_days(now).values():
+        window.add_utc_day(day)
 
 
 def add_deadlines_passed(

@@ -24,6 +24,7 @@ from api.conditional import etag_of, expected_version
 from cases.api.actions import CaseActionsMixin
 from cases.api.filters import CaseFilter, StableOrdering
 from cases.api.inputs import CaseOpenSerializer, CaseUpdateSerializer, IdentityRevealInput
+from cases.api.rows import case_rows
 from cases.api.serializers import (
     CaseDetailSerializer,
     CaseOpenedSerializer,
@@ -65,7 +66,7 @@ class CaseViewSet(CaseActionsMixin, VisibleListMixin, VisibleViewSet):
         return super().dispatch(request, *args, **kwargs)
 
     def scope(self, queryset):
-        return queryset.for_rows() if self.action == "list" else queryset.for_detail()
+        return queryset.row_values() if self.action == "list" else queryset.for_detail()
 
     def get_serializer_class(self):
         if self.action == "list":
@@ -76,13 +77,13 @@ class CaseViewSet(CaseActionsMixin, VisibleListMixin, VisibleViewSet):
             return CaseUpdateSerializer
         return CaseDetailSerializer
 
-    def get_serializer_context(self):
-        context = super().get_serializer_context()
-        if self.action == "list":
-            context["reader"] = Reader.of(self.request.user)
-        return context
-
     # --- reading -------------------------------------------------------------------
+
+    def list(self, request, *args, **kwargs):
+        # Rows built from plain values (cases.api.rows), not instances; the schema still
+        # comes from CaseRowSerializer (get_serializer_class).
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response(case_rows(page, reader=Reader(request.user)))
 
     def detail_data(self, case: Case) -> dict:
         reading = CaseReading.of(case, self.request.user)

@@ -6,7 +6,6 @@ web, where a reporter's or terlapor's initials are not a pseudonym. The identity
 section is read only through the audited reveal (``CaseViewSet.identity``).
 """
 
-import datetime
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -37,10 +36,6 @@ class Reader:
         membership = membership_of(user)
         self.agency_id = membership.agency_id if membership else None
 
-    @classmethod
-    def of(cls, user) -> "Reader":
-        return cls(user)
-
     @cached_property
     def incident_shared(self) -> frozenset[int]:
         if self.agency_id is None:
@@ -51,7 +46,10 @@ class Reader:
         return frozenset(shared)
 
     def sees_incident(self, case: Case) -> bool:
-        return case.lead_agency_id == self.agency_id or case.pk in self.incident_shared
+        return self.sees_incident_of(case_id=case.pk, lead_agency_id=case.lead_agency_id)
+
+    def sees_incident_of(self, *, case_id: int, lead_agency_id: int) -> bool:
+        return lead_agency_id == self.agency_id or case_id in self.incident_shared
 
 
 @dataclass(frozen=True)
@@ -138,24 +136,13 @@ class PartySerializer(ReadSerializer):
         return party.person.age()
 
 
-def children_of(case: Case, *, on: datetime.date | None = None) -> list[dict]:
-    """What ``ChildSerializer`` describes, built directly: a list row has its children,
-    and a serializer instantiated per row would cost more than the row itself."""
-    on = on or timezone.localdate()
-    return [
-        {"pseudonym": child.pseudonym(on=on), "sex": child.sex, "age": child.age(on)}
-        for child in case.children()
-    ]
-
-
-# What the model's datetimes map to, unbound: a list row formats its own (not a class
-# attribute, which DRF would take for a declared field).
-_DATETIME = serializers.DateTimeField()
-
-
 class CaseRowSerializer(ReadSerializer):
     """A list row: code, state and pseudonyms. Violence forms belong to the incident
     section: null on a case led elsewhere whose incident is not shared with the reader."""
+
+    # The list's rows are built from plain values by cases.api.rows; these declared
+    # fields are their contract (the schema), and DRF's walk over them is what a test
+    # holds those rows to and what a case's detail starts from.
 
     pseudonym = serializers.CharField(help_text="Case code with the children's pseudonyms.")
     violence_forms = serializers.SerializerMethodField()
@@ -180,33 +167,6 @@ class CaseRowSerializer(ReadSerializer):
         ]
         read_only_fields = fields
 
-    DATETIMES = ("reported_at", "created_at", "updated_at", "closed_at")
-
-    def to_representation(self, case) -> dict:
-        """The declared fields, built directly: DRF's walk over them (and building them
-        for each response) costs more than the rows, and a page holds up to 200. The
-        declarations above still make the schema, and a test holds this to DRF's walk."""
-        today = self._today
-        row = {
-            "code": case.code,
-            "pseudonym": case.pseudonym(on=today),
-            "status": case.status,
-            "risk_level": case.risk_level,
-            "lead_agency": case.lead_agency_id,
-            "lead_caseworker": case.lead_caseworker_id,
-            "version": case.version,
-            "violence_forms": self.get_violence_forms(case),
-            "children": children_of(case, on=today),
-        }
-        for name in self.DATETIMES:
-            value = getattr(case, name)
-            row[name] = None if value is None else _DATETIME.to_representation(value)
-        return {name: row[name] for name in self.Meta.fields}
-
-    @cached_property
-    def _today(self) -> datetime.date:
-        return timezone.localdate()  # once per response, not once per child
-
     @extend_schema_field(
         serializers.ListField(child=serializers.ChoiceField(ViolenceForm.choices), allow_null=True)
     )
@@ -217,7 +177,11 @@ class CaseRowSerializer(ReadSerializer):
 
     @extend_schema_field(ChildSerializer(many=True))
     def get_children(self, case) -> list[dict]:
-        return children_of(case)
+        today = timezone.localdate()
+        return [
+            {"pseudonym": child.pseudonym(on=today), "sex": child.sex, "age": child.age(today)}
+            for child in case.children()
+        ]
 
 
 class ViolenceFormSerializer(serializers.Serializer):
@@ -346,10 +310,6 @@ class CaseDetailSerializer(CaseRowSerializer):
             "notes",
         ]
         read_only_fields = fields
-
-    def to_representation(self, case) -> dict:
-        # One case, not a page: DRF's own walk over all of its fields.
-        return serializers.ModelSerializer.to_representation(self, case)
 
     @property
     def reading(self) -> CaseReading:

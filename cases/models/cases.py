@@ -34,6 +34,19 @@ CASE_WORK_ROLES = (Role.INTAKE, Role.CASEWORKER, Role.SUPERVISOR)
 # Encrypted columns a list never shows (it shows pseudonyms): left unread by for_rows().
 PERSON_IDENTITY_FIELDS = ("name", "nik", "kk_number", "address", "school", "phone")
 CASE_NARRATIVE_FIELDS = ("chronology", "closure_note", "incident_address")
+CASE_ROW_COLUMNS = (
+    "id",
+    "code",
+    "status",
+    "risk_level",
+    "lead_agency_id",
+    "lead_caseworker_id",
+    "reported_at",
+    "created_at",
+    "updated_at",
+    "closed_at",
+    "version",
+)
 # Statutory, not configurable: UU 12/2022 (TPKS) Ps 41.
 TPKS_POLICE_REPORT_WITHIN = timedelta(hours=72)
 
@@ -146,10 +159,18 @@ class CaseQuerySet(models.QuerySet):
         even read, so a list neither decrypts them (most of a list's cost) nor holds them.
         The API's rows name their agency and caseworker by id only: nothing more to fetch.
         """
-        children = CaseParty.objects.filter(part=CaseParty.Part.CHILD).without_identity()
+        children = (
+            CaseParty.objects.filter(part=CaseParty.Part.CHILD).without_identity().order_by("pk")
+        )
         return self.defer(*CASE_NARRATIVE_FIELDS).prefetch_related(
             Prefetch("parties", queryset=children, to_attr="child_parties"), "violence_forms"
         )
+
+    def row_values(self):
+        """The case's own columns of a list row, as plain values: what the API's list
+        reads (``cases.api.rows`` adds the children and forms), without a model instance
+        per row. Like ``for_rows()``, no identity or narrative column is read."""
+        return self.values(*CASE_ROW_COLUMNS)
 
     def for_lists(self):
         """``for_rows()`` with what a list page shows besides: the lead agency and
@@ -264,6 +285,11 @@ class CaseCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.regency_id}/{self.year}: {self.last_number}"
+
+
+def case_pseudonym(code: str, child_pseudonyms: list[str]) -> str:
+    """Case code with its children's pseudonyms: safe on any screen."""
+    return " · ".join([code, *child_pseudonyms])
 
 
 class Case(Incident):
@@ -418,10 +444,7 @@ class Case(Incident):
 
     def pseudonym(self, on=None) -> str:
         """Case code with the children's initials, ages and sexes: safe on any screen."""
-        children = self.children()
-        if not children:
-            return self.code
-        return " · ".join([self.code, *(child.pseudonym(on) for child in children)])
+        return case_pseudonym(self.code, [child.pseudonym(on) for child in self.children()])
 
     @property
     def is_tpks(self) -> bool:

@@ -102,19 +102,30 @@ class Person(models.Model):
         )
 
     def age(self, on: date | None = None) -> int | None:
-        if not self.birth_date:
-            return None
-        on = on or timezone.localdate()
-        before_birthday = (on.month, on.day) < (self.birth_date.month, self.birth_date.day)
-        return on.year - self.birth_date.year - before_birthday
+        return age_on(self.birth_date, on)
 
     def pseudonym(self, on: date | None = None) -> str:
         """What anyone without the identity section sees: initials, age (on ``on``,
         today by default), sex."""
-        parts = [self.initials or "?"]
-        age = self.age(on)
-        if age is not None:
-            parts.append(_("%(age)d y") % {"age": age})
-        if self.sex:
-            parts.append(self.sex)
-        return " · ".join(str(part) for part in parts)
+        return pseudonym_of(initials=self.initials, birth_date=self.birth_date, sex=self.sex, on=on)
+
+
+def age_on(birth_date: date | None, on: date | None = None) -> int | None:
+    """Age in whole years on ``on`` (today by default); None without a birth date."""
+    if not birth_date:
+        return None
+    on = on or timezone.localdate()
+    before_birthday = (on.month, on.day) < (birth_date.month, birth_date.day)
+    return on.year - birth_date.year - before_birthday
+
+
+def pseudonym_of(*, initials: str, birth_date: date | None, sex: str, on: date | None) -> str:
+    """A person's pseudonym from the three clear columns it is made of, so that a list
+    read as plain values (``cases.api.rows``) writes it as ``Person.pseudonym`` does."""
+    parts = [initials or "?"]
+    age = age_on(birth_date, on)
+    if age is not None:
+        parts.append(_("%(age)d y") % {"age": age})
+    if sex:
+        parts.append(sex)
+    return " · ".join(str(part) for part in parts)
