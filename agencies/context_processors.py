@@ -11,7 +11,7 @@ def shell(request):
     if user is None or not user.is_authenticated:
         return {"available_languages": settings.LANGUAGES}
     roles = roles_of(user)
-    from agencies.models import Notification
+    from agencies.notifications import unread_notification_count
 
     return {
         "available_languages": settings.LANGUAGES,
@@ -19,10 +19,8 @@ def shell(request):
             (section, SimpleLazyObject(lambda s=section: s.badge_count(user)))
             for section in sections_for(user)
         ],
-        # Counted only when a page shows it.
-        "unread_notifications": SimpleLazyObject(
-            lambda: Notification.objects.for_user(user).unread().count()
-        ),
+        # Counted only when a page shows it (and kept between pages: menu_counts).
+        "unread_notifications": SimpleLazyObject(lambda: unread_notification_count(user)),
         "user_membership": membership_of(user),
         "user_role_duties": [
             (label, ROLE_DUTIES[value]) for value, label in Role.choices if value in roles

@@ -12,6 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
+from agencies.menu_counts import kept_count, menu_counts_change, user_notifications_version
 from agencies.models import Notification
 
 MESSAGES = {
@@ -66,6 +67,7 @@ def notification_send(
         transaction.on_commit(
             lambda pk=notification.pk: notification_email_deliver.delay(pk), robust=True
         )
+    menu_counts_change(versions=[user_notifications_version(n.recipient_id) for n in created])
     return created
 
 
@@ -101,4 +103,17 @@ def notifications_mark_read(*, user, notification_ids: Iterable[int] | None = No
     unread = Notification.objects.for_user(user).unread()
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    menu_counts_change(versions=[user_notifications_version(user.pk)])  # after the change
+    return marked
+
+
+def unread_notification_count(user) -> int:
+    """The menu's count of unread notifications, kept between pages until one arrives
+    or is read (agencies.menu_counts)."""
+    return kept_count(
+        user,
+        name="unread-notifications",
+        version_of=user_notifications_version(user.pk),
+        count=lambda: Notification.objects.for_user(user).unread().count(),
+    )

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.catalogue import ServiceType
+from agencies.menu_counts import agency_referrals_version, menu_counts_change
 from agencies.models import Agency, AgencyService, User
 from agencies.notifications import notification_send
 from agencies.roles import Role, has_role, roles_of
@@ -320,6 +321,8 @@ def _check_answerable(referral: Referral) -> None:
 
 def _step(referral: Referral, action: str, *, actor=None, note: str = "") -> None:
     ReferralEvent.objects.create(referral=referral, action=action, actor=actor, note=note)
+    # Every change of a referral is a step: the receiving agency's menu counts again.
+    menu_counts_change(versions=[agency_referrals_version(referral.to_agency_id)])
 
 
 def _receiving_people(referral: Referral, users) -> list[User]:

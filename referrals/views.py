@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
-from agencies.roles import Role, agency_of, roles_of
+from agencies.menu_counts import agency_referrals_version, kept_count
+from agencies.roles import Role, agency_of, membership_of, roles_of
 from agencies.views.mixins import RoleRequiredMixin
 from agencies.views.scoped import ScopedDetailView, ScopedListView, get_visible_or_404
 from cases.models import AuditEvent, Case, CaseParty
@@ -32,8 +33,17 @@ LIST_ROLES = (Role.CASEWORKER, Role.SUPERVISOR, Role.HEAD)
 
 
 def pending_incoming_count(user) -> int:
-    """The menu badge: referrals waiting for the user's agency to answer."""
-    return Referral.objects.received_by(user).pending().count()
+    """The menu badge: referrals waiting for the user's agency to answer, kept between
+    pages until a referral of the agency takes a step (agencies.menu_counts)."""
+    membership = membership_of(user)
+    if membership is None:
+        return 0
+    return kept_count(
+        user,
+        name="referrals-waiting",
+        version_of=agency_referrals_version(membership.agency_id),
+        count=lambda: Referral.objects.received_by(user).pending().count(),
+    )
 
 
 def _with_pseudonyms(queryset):

@@ -57,6 +57,7 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client, ani, hadi, dinsos)
         return len(queries)
 
     open_case(dinsos, hadi, ani, sexual=True)
+    count()  # the menu's counts, kept from here on (agencies.menu_counts)
     one = count()
     for _case in range(4):
         open_case(dinsos, hadi, ani, children=2, sexual=True)
@@ -67,6 +68,5 @@ def test_the_home_page_runs_a_fixed_number_of_queries(client, ani, hadi, dinsos)
         risk_level="rendah",
     )
     # user with membership and roles (the session is cached); my cases, overdue: each
-    # cases + agencies + caseworkers + children + forms; the menu's badge of referrals
-    # waiting and the unread notifications
-    assert count() == one == 13
+    # cases + agencies + caseworkers + children + forms
+    assert count() == one == 11
