@@ -250,9 +250,11 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool, dataset_only: bool
     )
     results["floor"] = floor.as_dict()
     ours, naive = results["load"]["api_case_list"], results["load"]["naive_case_list"]
+    framework = results["load"]["framework_floor"]
     results["ratios"] = {
         "ours_over_naive": round(ours["throughput"] / max(naive["throughput"], 0.01), 1),
         "ours_over_floor": ours["throughput"] / max(floor.throughput, 0.01),
+        "ours_over_framework": ours["throughput"] / max(framework["throughput"], 0.01),
     }
     found = report.checks(results)
     path = report.write(results, found, run_dir)

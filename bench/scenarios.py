@@ -134,6 +134,11 @@ def scenarios(credentials: Credentials, *, write_cases: int) -> list[Scenario]:
             [HttpRequest("GET", f"/api/v1/cases/?page_size={PAGE}", web(cast.CASEWORKER))],
         ),
         Scenario(
+            "framework_floor",
+            "Framework floor: a signed-in API request that reads no record",
+            [HttpRequest("GET", "/bench/floor/", web(cast.CASEWORKER))],
+        ),
+        Scenario(
             "naive_case_list",
             "Caseworker case list (API, naive guardian baseline)",
             [HttpRequest("GET", f"/bench/naive/cases/?page_size={PAGE}", web(cast.CASEWORKER))],
