@@ -4,7 +4,8 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
-from agencies.roles import LOADED_ROLES, adopt_membership, with_membership
+from agencies.roles import LOADED_ROLES, adopt_membership
+from agencies.user_load import user_with_membership
 
 
 class UsernameOrEmailBackend(ModelBackend):
@@ -26,9 +27,8 @@ class UsernameOrEmailBackend(ModelBackend):
 
     def get_user(self, user_id):
         """The signed-in user of a request, with their membership and roles in the same
-        query (agencies.roles.with_membership): every page needs both."""
-        users = with_membership(get_user_model()._default_manager.filter(pk=user_id))
-        user = users.first()
+        query, written once per process (agencies.user_load): every page needs both."""
+        user = user_with_membership(user_id)
         if user is None or not self.user_can_authenticate(user):
             return None
         adopt_membership(user, getattr(user, LOADED_ROLES))

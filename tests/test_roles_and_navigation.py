@@ -205,6 +205,59 @@ def test_the_signed_in_user_comes_with_the_membership_membership_of_would_read(
     assert roles == roles_of(fresh) and roles
 
 
+def _fields(instance) -> dict | None:
+    if instance is None:
+        return None
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
+@pytest.mark.parametrize(
+    "username", ["ani", "budi", "hadi", "citra", "sari", "dewi", "fajar", "gita", "eko", "rina"]
+)
+def test_the_statement_written_once_loads_what_the_orm_loads(
+    username, request, django_assert_num_queries
+):
+    """agencies.user_load writes the load's SQL itself; the ORM's queryset is the truth."""
+    from agencies.models import User
+    from agencies.roles import LOADED_ROLES, with_membership
+    from agencies.user_load import user_with_membership
+
+    user = request.getfixturevalue(username)
+    expected = with_membership(User.objects.filter(pk=user.pk)).get()
+    with django_assert_num_queries(1):
+        loaded = user_with_membership(user.pk)
+        membership = loaded.membership
+        related = (membership.user, membership.agency, membership.unit)
+    assert _fields(loaded) == _fields(expected)
+    assert _fields(membership) == _fields(expected.membership)
+    assert related[0] is loaded
+    assert _fields(related[1]) == _fields(expected.membership.agency)
+    assert _fields(related[2]) == _fields(expected.membership.unit)
+    assert getattr(loaded, LOADED_ROLES) == getattr(expected, LOADED_ROLES)
+    assert not loaded._state.adding and loaded._state.db == "default"
+
+
+def test_the_statement_written_once_loads_a_user_without_membership(django_user_model):
+    from django.core.exceptions import ObjectDoesNotExist
+
+    from agencies.roles import LOADED_ROLES
+    from agencies.user_load import user_with_membership
+
+    loose = django_user_model.objects.create_user(username="tanpa", password="x" * 16)
+    loaded = user_with_membership(loose.pk)
+    assert _fields(loaded) == _fields(loose) and getattr(loaded, LOADED_ROLES) == []
+    with pytest.raises(ObjectDoesNotExist):
+        loaded.membership  # noqa: B018 - reading it is the test
+    assert user_with_membership(loose.pk + 10_000) is None
+
+
+def test_a_deactivated_account_is_signed_out_on_the_next_request(client, ani):
+    client.force_login(ani)
+    assert client.get("/kasus/").status_code == 200
+    type(ani).objects.filter(pk=ani.pk).update(is_active=False)
+    assert client.get("/kasus/").status_code == 302
+
+
 def test_the_signed_in_user_of_an_inactive_agency_holds_no_membership(ani, dinsos):
     from agencies.roles import membership_of
 
