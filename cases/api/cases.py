@@ -9,7 +9,6 @@ steps are in ``cases.api.actions``.
 from django.db import transaction
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions
@@ -21,6 +20,7 @@ from agencies.models import ApiScope
 from agencies.roles import has_role
 from api.base import VisibleListMixin, VisibleViewSet
 from api.conditional import etag_of, expected_version
+from api.filters import AskedFilterBackend
 from cases.api.actions import CaseActionsMixin
 from cases.api.filters import CaseFilter, StableOrdering
 from cases.api.inputs import CaseOpenSerializer, CaseUpdateSerializer, IdentityRevealInput
@@ -55,7 +55,7 @@ class CaseViewSet(CaseActionsMixin, VisibleListMixin, VisibleViewSet):
     lookup_field = "code"
     lookup_value_regex = r"[A-Za-z0-9-]+"
     filterset_class = CaseFilter
-    filter_backends = [DjangoFilterBackend, StableOrdering]
+    filter_backends = [AskedFilterBackend, StableOrdering]
     ordering_fields = ["created_at", "updated_at"]
     write_scope = ApiScope.CASES
 
