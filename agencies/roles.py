@@ -1,5 +1,8 @@
 """Roles and every check made on them. Nothing else in Sinergi inspects roles directly."""
 
+import json
+
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -19,13 +22,28 @@ _CACHE_ATTRIBUTE = "_sinergi_membership"
 LOADED_ROLES = "membership_role_names"
 
 
-def _roles_array(user_ref):
-    from django.contrib.postgres.expressions import ArraySubquery
+class RoleNames(ArraySubquery):
+    """The roles as an array. SQLite (the laptop demo of ``make run``) has no arrays:
+    there the same subquery is a JSON array, read back as a list."""
 
+    def as_sqlite(self, compiler, connection, **extra_context):
+        template = "(SELECT json_group_array(role) FROM (%(subquery)s))"
+        return self.as_sql(compiler, connection, template=template, **extra_context)
+
+    def get_db_converters(self, connection):
+        if connection.vendor == "sqlite":
+            return [_json_list]
+        return super().get_db_converters(connection)
+
+
+def _json_list(value, _expression, _connection) -> list:
+    return json.loads(value)
+
+
+def _roles_array(user_ref):
     from agencies.models import MembershipRole
 
-    roles = MembershipRole.objects.filter(membership__user=user_ref).values("role")
-    return ArraySubquery(roles)
+    return RoleNames(MembershipRole.objects.filter(membership__user=user_ref).values("role"))
 
 
 def membership_of(user):

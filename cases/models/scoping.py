@@ -4,7 +4,8 @@
 ``pk__in=<queryset>`` becomes a hashed subplan that PostgreSQL can only test row by row
 (so an OR of it with anything forces a sequential scan of the whole case table), the
 array is computed once per query and probes the primary-key index: a user's few
-personally linked cases are found by index, whatever the size of the table.
+personally linked cases are found by index, whatever the size of the table. (SQLite,
+for the laptop demo only, has no arrays and gets ``id IN (<subquery>)``.)
 """
 
 from django.db import models
@@ -18,6 +19,13 @@ class AnyOfSubquery(Lookup):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
         return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+
+    def as_sqlite(self, compiler, connection):
+        # SQLite (the laptop demo of ``make run``) has no arrays; its planner tests an
+        # IN (subquery) once per query anyway.
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
 
 
 models.BigAutoField.register_lookup(AnyOfSubquery)

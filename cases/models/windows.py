@@ -55,6 +55,8 @@ def mark_visibility_rule(queryset, *, ordered_reads=None):
 def newest_page_by_arms(queryset):
     """The same page read arm by arm, or None when the query is not a newest-first page
     of a rule (then it runs as it is)."""
+    if not connections[queryset.db].features.supports_slicing_ordering_in_compound:
+        return None  # SQLite (the laptop demo): no ordered arms in a UNION; read as written
     query = queryset.query
     position = _rule_position(query)
     if position is None:
