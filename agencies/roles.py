@@ -50,8 +50,9 @@ def membership_of(user):
     """The user's membership with agency, unit and roles loaded, or None.
 
     Cached on the user object for the length of one request only, so a change of
-    roles or agency takes effect on the very next request. A user loaded
-    ``with_membership`` (every signed-in request: agencies.auth) has it already.
+    roles or agency takes effect on the very next request. A signed-in request's user
+    (agencies.user_load) and a partner's service account (``with_membership``) have it
+    already.
     """
     if not user.is_authenticated:
         return None
@@ -74,8 +75,9 @@ def membership_of(user):
 def with_membership(rows, *, path: str = "", user_id: str = "pk"):
     """``rows`` (users, or rows pointing to one: ``path`` "user__" and ``user_id``
     "user_id") with the user's membership, agency, unit and roles joined into the same
-    query; ``adopt_membership`` then hands them to ``membership_of``. A signed-in request
-    thus loads its user and membership in one query instead of two."""
+    query; ``adopt_membership`` then hands them to ``membership_of``. The partner API's
+    token lookup loads its service account so; a session's user comes the same way from a
+    statement written once (agencies.user_load), held to this by a test."""
     from django.db.models import OuterRef
 
     return rows.select_related(f"{path}membership__agency", f"{path}membership__unit").annotate(
