@@ -16,16 +16,17 @@ class AnyOfSubquery(Lookup):
     lookup_name = "any"
 
     def as_sql(self, compiler, connection):
-        lhs, lhs_params = self.process_lhs(compiler, connection)
-        rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} = ANY(ARRAY{rhs})", [*lhs_params, *rhs_params]
+        return self._written_as("{lhs} = ANY(ARRAY{rhs})", compiler, connection)
 
     def as_sqlite(self, compiler, connection):
         # SQLite (the laptop demo of ``make run``) has no arrays; its planner tests an
         # IN (subquery) once per query anyway.
+        return self._written_as("{lhs} IN {rhs}", compiler, connection)
+
+    def _written_as(self, template: str, compiler, connection):
         lhs, lhs_params = self.process_lhs(compiler, connection)
         rhs, rhs_params = self.process_rhs(compiler, connection)
-        return f"{lhs} IN {rhs}", [*lhs_params, *rhs_params]
+        return template.format(lhs=lhs, rhs=rhs), [*lhs_params, *rhs_params]
 
 
 models.BigAutoField.register_lookup(AnyOfSubquery)
