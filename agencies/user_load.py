@@ -101,17 +101,13 @@ def user_with_membership(user_id):
         built.append(part.build(values[: len(part.fields)], connection))
         values = values[len(part.fields) :]
     user, membership, agency, unit = built
-    _cache_relation(type(user).membership.related, user, membership)
+    # What select_related leaves: each related object (or None) in its field cache, so
+    # reading it runs no query.
+    type(user).membership.related.set_cached_value(user, membership)
     if membership is not None:
-        _cache_relation(type(membership).user.field, membership, user)
-        _cache_relation(type(membership).agency.field, membership, agency)
-        _cache_relation(type(membership).unit.field, membership, unit)
+        type(membership).user.field.set_cached_value(membership, user)
+        type(membership).agency.field.set_cached_value(membership, agency)
+        type(membership).unit.field.set_cached_value(membership, unit)
     roles = values[0]
     setattr(user, LOADED_ROLES, json.loads(roles) if isinstance(roles, str) else roles)
     return user
-
-
-def _cache_relation(descriptor_side, instance, related) -> None:
-    """What ``select_related`` leaves on an instance: the related object (or None) in
-    its field cache, so reading it runs no query."""
-    descriptor_side.set_cached_value(instance, related)
