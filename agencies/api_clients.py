@@ -11,8 +11,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import API_CLIENT_ROLES, Agency, ApiClient, ApiScope, Membership, User
-from agencies.roles import LOADED_ROLES, adopt_membership, with_membership
+from agencies.roles import LOADED_ROLES, adopt_membership
 from agencies.services import membership_set_roles
+from agencies.user_load import client_with_membership
 
 TOKEN_PREFIX = "sng"  # noqa: S105  (the public marker of Sinergi tokens, not a secret)
 # Writing last_used_at on every call would turn each read into a write.
@@ -94,17 +95,14 @@ def api_client_for_token(token: str) -> ApiClient | None:
     parts = token.split("_", 2)
     if len(parts) != 3 or parts[0] != TOKEN_PREFIX:
         return None
-    # The service account's membership and roles come in the same query (every call
-    # needs them).
-    clients = with_membership(
-        ApiClient.objects.usable().select_related("agency", "user"),
-        path="user__",
-        user_id="user_id",
-    )
-    client = clients.filter(token_prefix=parts[1]).first()
-    if client is None or not hmac.compare_digest(client.token_digest, token_digest(token)):
+    # The client's agency and its service account with membership and roles come in one
+    # statement written once per process (agencies.user_load): every call needs them.
+    client = client_with_membership(parts[1])
+    if client is None or not client.accepts_calls:
         return None
-    adopt_membership(client.user, getattr(client, LOADED_ROLES))
+    if not hmac.compare_digest(client.token_digest, token_digest(token)):
+        return None
+    adopt_membership(client.user, getattr(client.user, LOADED_ROLES))
     now = timezone.now()
     if client.last_used_at is None or now - client.last_used_at > _LAST_USED_RESOLUTION:
         ApiClient.objects.filter(pk=client.pk).update(last_used_at=now)

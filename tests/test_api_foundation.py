@@ -62,6 +62,86 @@ def test_revoked_expired_or_wrong_tokens_are_refused_alike(api, partner_token, d
     assert response.json()["error"]["code"] == "authentication_failed"
 
 
+@pytest.mark.parametrize("spoil", ["deactivate_account", "deactivate_agency"])
+def test_a_client_whose_account_or_agency_is_inactive_is_refused(api, partner_token, dinsos, spoil):
+    token = partner_token(dinsos)
+    client = ApiClient.objects.get(agency=dinsos)
+    if spoil == "deactivate_account":
+        User.objects.filter(pk=client.user_id).update(is_active=False)
+    else:
+        type(dinsos).objects.filter(pk=dinsos.pk).update(is_active=False)
+    response = _bearer(api, token).get("/api/v1/agencies/")
+    assert response.status_code == 401
+    assert response.json()["error"]["code"] == "authentication_failed"
+
+
+@pytest.mark.parametrize(
+    "state", ["usable", "revoked", "expired", "account_inactive", "agency_inactive"]
+)
+def test_the_token_lookup_accepts_exactly_the_usable_clients(partner_token, dinsos, eko, state):
+    """The lookup checks usability on the loaded client (``ApiClient.accepts_calls``);
+    ``ApiClient.objects.usable()`` is the rule it must agree with."""
+    from agencies.api_clients import api_client_for_token
+
+    token = partner_token(dinsos)
+    client = ApiClient.objects.get(agency=dinsos)
+    if state == "revoked":
+        api_client_revoke(client=client, revoked_by=eko)
+    elif state == "expired":
+        ApiClient.objects.filter(pk=client.pk).update(expires_at=timezone.now() - timedelta(1))
+    elif state == "account_inactive":
+        User.objects.filter(pk=client.user_id).update(is_active=False)
+    elif state == "agency_inactive":
+        type(dinsos).objects.filter(pk=dinsos.pk).update(is_active=False)
+    usable = ApiClient.objects.usable().filter(pk=client.pk).exists()
+    assert usable == (state == "usable")
+    assert (api_client_for_token(token) is not None) == usable
+
+
+def test_the_token_lookup_loads_what_the_orm_loads(
+    partner_token, dinsos, django_assert_num_queries
+):
+    """agencies.user_load writes the client's load itself; the ORM's queryset is the truth."""
+    from agencies.roles import (
+        LOADED_ROLES,
+        adopt_membership,
+        membership_of,
+        roles_of,
+        with_membership,
+    )
+    from agencies.user_load import client_with_membership
+
+    partner_token(dinsos, roles=("caseworker", "supervisor"))
+    prefix = ApiClient.objects.get(agency=dinsos).token_prefix
+    expected = with_membership(
+        ApiClient.objects.select_related("agency", "user"), path="user__", user_id="user_id"
+    ).get(token_prefix=prefix)
+    with django_assert_num_queries(1):
+        loaded = client_with_membership(prefix)
+        user, agency = loaded.user, loaded.agency
+        membership = user.membership
+        related = (membership.user, membership.agency, membership.unit, user.api_client)
+    assert _fields(loaded) == _fields(expected)
+    assert _fields(agency) == _fields(expected.agency)
+    assert _fields(user) == _fields(expected.user)
+    assert _fields(membership) == _fields(expected.user.membership)
+    assert related[0] is user and related[3] is loaded
+    assert _fields(related[1]) == _fields(expected.user.membership.agency)
+    assert _fields(related[2]) == _fields(expected.user.membership.unit)
+    assert getattr(user, LOADED_ROLES) == getattr(expected, LOADED_ROLES)
+    assert getattr(user, LOADED_ROLES) == ["caseworker", "supervisor"]
+    assert client_with_membership(prefix + "x") is None
+    adopt_membership(user, getattr(user, LOADED_ROLES))
+    assert membership_of(user) == expected.user.membership
+    assert roles_of(user) == {"caseworker", "supervisor"}
+
+
+def _fields(instance) -> dict | None:
+    if instance is None:
+        return None
+    return {field.attname: getattr(instance, field.attname) for field in instance._meta.fields}
+
+
 def test_a_write_needs_its_scope(api, partner_token, dinsos):
     token = partner_token(dinsos, scopes=("read",))
     response = _bearer(api, token).get("/api/v1/agencies/")

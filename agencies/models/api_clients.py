@@ -99,3 +99,9 @@ class ApiClient(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+    @property
+    def accepts_calls(self) -> bool:
+        """``ApiClient.objects.usable()`` for one client: not revoked, not expired, with an
+        active account in an active agency (load ``user`` and ``agency`` with it)."""
+        return self.is_usable and self.user.is_active and self.agency.is_active
