@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from django.db import connections
 from django.db.models import Model
+from django.db.models.expressions import Col
 
 from agencies.roles import LOADED_ROLES
 
@@ -26,11 +27,13 @@ USING = "default"
 
 @dataclass(frozen=True)
 class _Part:
-    """One model's columns in the statement, in order."""
+    """One model's columns in the statement, in order, each with what a queryset would
+    apply to its value (the backend's converters, then the field's own)."""
 
     model: type[Model]
     alias: str
     fields: tuple
+    converters: tuple
 
     def select(self, quote) -> str:
         return ", ".join(f"{self.alias}.{quote(field.column)}" for field in self.fields)
@@ -39,19 +42,24 @@ class _Part:
         """The instance, as a queryset would load it; None for a LEFT JOIN that met no row."""
         if values[0] is None:  # the primary key comes first
             return None
-        values = [
-            field.from_db_value(value, None, connection)
-            if hasattr(field, "from_db_value")
-            else value
-            for field, value in zip(self.fields, values, strict=True)
-        ]
-        return self.model.from_db(USING, [field.attname for field in self.fields], values)
+        converted = []
+        for value, (column, converters) in zip(values, self.converters, strict=True):
+            for converter in converters:
+                value = converter(value, column, connection)
+            converted.append(value)
+        return self.model.from_db(USING, [field.attname for field in self.fields], converted)
 
 
 def _part(model, alias: str) -> _Part:
     fields = tuple(model._meta.concrete_fields)
     assert fields[0].primary_key
-    return _Part(model, alias, fields)
+    connection = connections[USING]
+    converters = []
+    for field in fields:
+        column = Col(alias, field)
+        backend = connection.ops.get_db_converters(column)
+        converters.append((column, (*backend, *field.get_db_converters(connection))))
+    return _Part(model, alias, fields, tuple(converters))
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """``make run`` needs no PostgreSQL: with no environment the demo runs on SQLite in var/
 (README). Every other test runs on PostgreSQL, so this one sets the demo up on SQLite in
 a process of its own and walks its pages as the cast, to catch SQL only PostgreSQL speaks
-(arrays, ordered arms of a UNION) reaching the laptop's path.
+(arrays, ordered arms of a UNION) or values only PostgreSQL's driver converts (aware
+datetimes in a statement written by hand) reaching the laptop's path.
 """
 
 import os
@@ -35,6 +36,21 @@ for username, urls in pages.items():
         detail = client.get(f"/kasus/{case[0]['code']}/")
         assert detail.status_code == 200, (username, "detail", detail.status_code)
 assert Client(HTTP_HOST="127.0.0.1").get("/statistik/").status_code == 200
+
+# A partner system of ani's agency (the token's load is a statement of its own).
+from datetime import timedelta
+from django.utils import timezone
+from agencies.api_clients import api_client_register
+from agencies.models import User
+
+ani = User.objects.get(username="ani")
+_client, token = api_client_register(
+    agency=ani.membership.agency, name="Mitra", roles=["supervisor"], scopes=["read"],
+    expires_at=timezone.now() + timedelta(days=1), registered_by=ani,
+)
+partner = Client(HTTP_HOST="127.0.0.1", HTTP_AUTHORIZATION=f"Bearer {token}")
+listed = partner.get("/api/v1/cases/")
+assert listed.status_code == 200 and listed.json()["results"], listed.status_code
 print("walked")
 """
 
