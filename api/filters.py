@@ -43,6 +43,11 @@ class AskedFilterBackend(DjangoFilterBackend):
             return queryset
         return super().filter_queryset(request, queryset, view)
 
+    @staticmethod
+    def asks_a_filter(request, filterset_class) -> bool:
+        """Whether the request names one of ``filterset_class``'s filters."""
+        return _names_a_filter(request.query_params, filterset_class.base_filters)
+
 
 def _names_a_filter(params, filters) -> bool:
     return any(key == name or key.startswith(f"{name}_") for key in params for name in filters)

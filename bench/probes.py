@@ -112,7 +112,6 @@ def permission_filter_cost(runs: int = 9) -> list[dict]:
     from agencies.models import User
     from agencies.roles import forget_cached_membership
     from cases.models import Case
-    from cases.models.windows import newest_page_by_arms
 
     ordering = ("-created_at", "-id")
     unscoped_sql, unscoped_params = Case.objects.order_by(*ordering)[:26].query.sql_with_params()
@@ -123,7 +122,7 @@ def permission_filter_cost(runs: int = 9) -> list[dict]:
         forget_cached_membership(user)
         page = Case.objects.visible_to(user).order_by(*ordering)[:26]
         # What a list page runs (its arms read one by one), and the rule as one OR.
-        sql, params = (newest_page_by_arms(page) or page).query.sql_with_params()
+        sql, params = page.query_as_run().sql_with_params()
         scoped = _explain(sql, params, runs)
         one_or = _explain(*page.query.sql_with_params(), runs)
         results.append(

@@ -82,8 +82,17 @@ class CaseViewSet(CaseActionsMixin, VisibleListMixin, VisibleViewSet):
     def list(self, request, *args, **kwargs):
         # Rows built from plain values (cases.api.rows), not instances; the schema still
         # comes from CaseRowSerializer (get_serializer_class).
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        page = self.paginate_queryset(self._listed(request))
         return self.get_paginated_response(case_rows(page, reader=Reader(request.user)))
+
+    def _listed(self, request):
+        """The visible cases, as the paginator reads them. With no filter and no order
+        asked, the page's statement is kept per shape (``Case.objects.visible_page``, the
+        same rule); otherwise the filtered queryset."""
+        asked = AskedFilterBackend.asks_a_filter(request, self.filterset_class)
+        if asked or StableOrdering.ordering_param in request.query_params:
+            return self.filter_queryset(self.get_queryset())
+        return Case.objects.visible_page(request.user)
 
     def detail_data(self, case: Case) -> dict:
         reading = CaseReading.of(case, self.request.user)

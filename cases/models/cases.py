@@ -23,6 +23,7 @@ from cases.models.choices import (
     ViolenceForm,
 )
 from cases.models.incident import Incident
+from cases.models.page_statements import VisiblePage
 from cases.models.people import Person
 from cases.models.scoping import AnyOfSubquery  # noqa: F401 - registers pk__any
 from cases.models.windows import mark_visibility_rule, newest_page_by_arms
@@ -61,12 +62,25 @@ class CaseQuerySet(models.QuerySet):
     """The one visibility rule for cases. Views, exports, search and tasks use nothing else."""
 
     def _fetch_all(self):
-        # A page of a visible list is read arm by arm (cases.models.windows).
-        if self._result_cache is None and (page := newest_page_by_arms(self)) is not None:
+        if self._result_cache is None and (query := self.query_as_run()) is not self.query:
             rows_as = self._iterable_class  # the query's setter would reset values_list()'s
-            self.query = page.query
+            self.query = query
             self._iterable_class = rows_as
         super()._fetch_all()
+
+    def query_as_run(self):
+        """The query this queryset runs: a page of a visible list is read arm by arm
+        (cases.models.windows); anything else as it is."""
+        page = newest_page_by_arms(self)
+        return self.query if page is None else page.query
+
+    def visible_page(self, user):
+        """``visible_to(user).row_values()`` for the cursor paginator, its statement kept
+        per shape (cases.models.page_statements). All the cases, so asked of the manager:
+        a page kept per shape knows no other filter."""
+        if self.query.has_filters():
+            raise TypeError("visible_page() starts from all cases: Case.objects.visible_page()")
+        return VisiblePage(user)
 
     def visible_to(self, user):
         return self._scoped(user, agency_roles=AGENCY_WIDE_ROLES, permission="view_case")
@@ -78,6 +92,9 @@ class CaseQuerySet(models.QuerySet):
         membership = membership_of(user)
         if membership is None:
             return self.none()  # anonymous, no agency, or an inactive agency: nothing
+        # The rule reads the user's id, agency and roles and nothing else: the API list
+        # keeps its statement per shape on that (cases.models.page_statements; a test
+        # holds every reader's rule to a stand-in's with only those three).
         roles = roles_of(user)
         agency_id = membership.agency_id
         # Each arm is one index range or an array of ids probing the primary key
