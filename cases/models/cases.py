@@ -371,10 +371,13 @@ class Case(Incident):
         indexes = [
             # Newest first, ties broken by id: the order of every case list and cursor.
             models.Index(fields=["-created_at", "-id"], name="case_recent"),
-            models.Index(fields=["lead_agency", "-created_at"], name="case_agency_recent"),
-            # A caseworker's own cases, within the agency they work at now.
+            # An agency's cases and a caseworker's own (within the agency they work at now),
+            # each in the full list order: a page's arm reads its first rows and stops,
+            # whatever plan PostgreSQL chose. Without the id, a kept statement's generic
+            # plan sorted all 1,500 of a caseworker's cases to break ties.
+            models.Index(fields=["lead_agency", "-created_at", "-id"], name="case_agency_recent"),
             models.Index(
-                fields=["lead_caseworker", "lead_agency", "-created_at"],
+                fields=["lead_caseworker", "lead_agency", "-created_at", "-id"],
                 name="case_worker_recent",
             ),
             # The statistics refresh counts one agency's month of cases at a time
