@@ -6,7 +6,8 @@ with the client's agency and the service account loaded the same way. Building a
 compiling those querysets was about a fifth of the CPU of a page that reads nothing
 else, and their shape never changes: only the user's id, or the token's prefix, does.
 So each statement is written once, its columns taken from the models' own fields, and
-run with each request's value; the row becomes the same objects the ORM would build
+run with each request's value (prepared once per connection on PostgreSQL:
+config.prepared_statements); the row becomes the same objects the ORM would build
 (``tests/test_roles_and_navigation.py`` and ``tests/test_api_foundation.py`` hold the
 two equal). It also leaves out what ``.first()`` added and a lookup by a unique column
 does not need (an ORDER BY and a LIMIT), which PostgreSQL planned on every request.
@@ -21,6 +22,7 @@ from django.db.models import Model
 from django.db.models.expressions import Col
 
 from agencies.roles import LOADED_ROLES
+from config.prepared_statements import execute_kept
 
 USING = "default"
 
@@ -72,7 +74,7 @@ class _Statement:
         None for a part its LEFT JOIN did not meet), and the roles; None for no row."""
         connection = connections[USING]
         with connection.cursor() as cursor:
-            cursor.execute(self.sql, [value])
+            execute_kept(connection, cursor, self.sql, [value])
             row = cursor.fetchone()
         if row is None:
             return None

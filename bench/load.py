@@ -211,7 +211,7 @@ def pgbench_script(statements: list[str]) -> str:
 def run_pgbench(
     database_url: str, statements: list[str], *, clients: int, seconds: int, work_dir: Path
 ) -> LoadResult:
-    """The floor: the same SQL straight to PostgreSQL, no Python in between."""
+    """The floor: the same SQL straight to PostgreSQL, prepared, no Python in between."""
     url = urlsplit(database_url)
     script = work_dir / "floor.sql"
     script.write_text(pgbench_script(statements))
@@ -220,6 +220,9 @@ def run_pgbench(
         command = [
             "pgbench",
             "-n",
+            # Prepared once per connection, as the page's kept statements are
+            # (config.prepared_statements): the floor plans nothing per request either.
+            "--protocol=prepared",
             f"-c{clients}",
             f"-j{min(2, clients)}",
             f"-T{seconds}",

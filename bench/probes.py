@@ -9,7 +9,7 @@ import time
 
 from django.db import connection
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 
 from bench import cast
 from bench.environment import ROOT, BenchEnvironment
@@ -77,8 +77,11 @@ def query_counts() -> list[dict]:
 
 
 def floor_statements(username: str, path: str) -> list[str]:
-    """The SQL of our case list page, to be replayed straight to PostgreSQL."""
-    _status, statements = captured_queries(username, path)
+    """The SQL of our case list page, to be replayed straight to PostgreSQL. Captured with
+    the kept statements run plain, so that their text (not ``EXECUTE name``) is what is
+    replayed; pgbench prepares them as the page does (``run_pgbench``)."""
+    with override_settings(DATABASE_PREPARED_STATEMENTS=False):
+        _status, statements = captured_queries(username, path)
     return statements
 
 

@@ -168,6 +168,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # they run in milliseconds, and compiling took 400 ms of a 5 ms referral inbox at 1M
     # cases (docs/performance.md). Short pages gain nothing from JIT: it is off.
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
+# The statements kept per process run as prepared statements on PostgreSQL
+# (config/prepared_statements.py); false behind a pooler in transaction mode.
+DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_optional("REDIS_URL")

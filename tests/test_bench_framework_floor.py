@@ -23,7 +23,8 @@ def bench_urls(settings):
     settings.ROOT_URLCONF = __name__
 
 
-def test_the_floor_answers_an_empty_page_after_the_signed_in_load(api, bench_urls):
+def test_the_floor_answers_an_empty_page_after_the_signed_in_load(api, bench_urls, settings):
+    settings.DATABASE_PREPARED_STATEMENTS = False  # to read the statement's text below
     api.force_login(member_of(AgencyFactory(), "caseworker"))
     with CaptureQueriesContext(connection) as queries:
         response = api.get(FLOOR)

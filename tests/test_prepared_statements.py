@@ -1,0 +1,65 @@
+"""Statements kept per process run prepared on PostgreSQL (config.prepared_statements)."""
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from config.prepared_statements import _numbered, execute_kept
+
+STATEMENT = "SELECT nomenclature FROM agencies_agency WHERE id = %s AND name NOT LIKE '%%x'"
+
+
+def _prepared_names() -> set[str]:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT name FROM pg_prepared_statements")
+        return {name for (name,) in cursor.fetchall()}
+
+
+def _nomenclature(agency_id) -> str | None:
+    with connection.cursor() as cursor:
+        execute_kept(connection, cursor, STATEMENT, [agency_id])
+        row = cursor.fetchone()
+    return row and row[0]
+
+
+def test_placeholders_are_numbered_and_percent_signs_unescaped():
+    assert _numbered(STATEMENT) == (
+        "SELECT nomenclature FROM agencies_agency WHERE id = $1 AND name NOT LIKE '%x'"
+    )
+    assert _numbered("SELECT %s, %s, %%s") == "SELECT $1, $2, %s"
+
+
+@pytest.mark.django_db
+def test_a_kept_statement_is_prepared_once_and_run_with_each_requests_values(dinsos, uptd_ppa):
+    assert _nomenclature(dinsos.pk) == dinsos.nomenclature
+    prepared = _prepared_names()
+    with CaptureQueriesContext(connection) as queries:
+        assert _nomenclature(uptd_ppa.pk) == uptd_ppa.nomenclature
+        assert _nomenclature(-1) is None
+    assert _prepared_names() == prepared  # nothing prepared again
+    assert [query["sql"].split(" (")[0] for query in queries] == [
+        queries[0]["sql"].split(" (")[0]
+    ] * 2
+    assert queries[0]["sql"].startswith("EXECUTE sinergi_kept_")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_kept_statement_outlives_a_rollback_and_is_prepared_again_on_a_new_connection(
+    dinsos,
+):
+    agency = dinsos
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert _nomenclature(agency.pk) == agency.nomenclature
+        raise RuntimeError("rolled back")
+    assert _nomenclature(agency.pk) == agency.nomenclature  # still prepared
+    connection.close()
+    assert _nomenclature(agency.pk) == agency.nomenclature  # prepared on the new one
+    assert any(name.startswith("sinergi_kept_") for name in _prepared_names())
+
+
+@pytest.mark.django_db
+def test_behind_a_transaction_pooler_they_run_plain(dinsos):
+    plain = override_settings(DATABASE_PREPARED_STATEMENTS=False)
+    with plain, CaptureQueriesContext(connection) as queries:
+        assert _nomenclature(dinsos.pk) == dinsos.nomenclature
+    assert queries[0]["sql"].startswith("SELECT nomenclature")
