@@ -5,28 +5,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('agencies', '0006_api_clients'),
-        ('cases', '0016_case_order_ties_by_id'),
+        ("agencies", "0006_api_clients"),
+        ("cases", "0016_case_order_ties_by_id"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_agency_recent',
+            model_name="case",
+            name="case_agency_recent",
         ),
         migrations.RemoveIndex(
-            model_name='case',
-            name='case_worker_recent',
+            model_name="case",
+            name="case_worker_recent",
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['lead_agency', '-created_at', '-id'], name='case_agency_recent'),
+            model_name="case",
+            index=models.Index(
+                fields=["lead_agency", "-created_at", "-id"], name="case_agency_recent"
+            ),
         ),
         migrations.AddIndex(
-            model_name='case',
-            index=models.Index(fields=['lead_caseworker', 'lead_agency', '-created_at', '-id'], name='case_worker_recent'),
+            model_name="case",
+            index=models.Index(
+                fields=["lead_caseworker", "lead_agency", "-created_at", "-id"],
+                name="case_worker_recent",
+            ),
         ),
     ]
