@@ -19,6 +19,10 @@ import re
 from django.conf import settings
 
 _PLACEHOLDER = re.compile(r"%(%|s)")
+# A connection keeps this many plans at most. A page's shape includes its size and the
+# cursor's offset, which a caller chooses (up to 200 and 1,000): past the usual few
+# shapes, a statement runs plain instead of growing the server's memory per connection.
+MOST_PREPARED_PER_CONNECTION = 64
 
 
 def execute_kept(connection, cursor, sql: str, params) -> None:
@@ -31,6 +35,9 @@ def execute_kept(connection, cursor, sql: str, params) -> None:
         return
     prepared = _prepared_on(connection)
     name = prepared.get(sql)
+    if name is None and len(prepared) >= MOST_PREPARED_PER_CONNECTION:
+        cursor.execute(sql, params)  # a rare shape: the connection keeps no more plans
+        return
     if name is None:
         name = f"sinergi_kept_{len(prepared) + 1}"
         # Once per connection, not per page: kept out of Django's query log, whose counts

@@ -63,3 +63,23 @@ def test_behind_a_transaction_pooler_they_run_plain(dinsos):
     with plain, CaptureQueriesContext(connection) as queries:
         assert _nomenclature(dinsos.pk) == dinsos.nomenclature
     assert queries[0]["sql"].startswith("SELECT nomenclature")
+
+
+@pytest.mark.django_db
+def test_a_connection_keeps_a_bounded_number_of_plans(dinsos, monkeypatch):
+    """Page sizes and offsets are the caller's: shapes past the bound run plain."""
+    from config import prepared_statements
+
+    assert _nomenclature(dinsos.pk) == dinsos.nomenclature
+    monkeypatch.setattr(prepared_statements, "MOST_PREPARED_PER_CONNECTION", len(_kept_names()))
+    rare = STATEMENT.replace("%%x", "%%y")
+    with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
+        execute_kept(connection, cursor, rare, [dinsos.pk])
+        assert cursor.fetchone() == (dinsos.nomenclature,)
+        assert _nomenclature(dinsos.pk) == dinsos.nomenclature  # the kept one still runs
+    assert queries[0]["sql"].startswith("SELECT nomenclature")
+    assert queries[1]["sql"].startswith("EXECUTE sinergi_kept_")
+
+
+def _kept_names() -> set[str]:
+    return {name for name in _prepared_names() if name.startswith("sinergi_kept_")}
