@@ -28,7 +28,7 @@ from bench import (
     dataset_pools,
     dataset_referrals,
 )
-from bench.dataset_sql import Load, table
+from bench.dataset_sql import Load, table, vacuum
 from bench.scale import Scale
 from cases.models import (
     AuditEvent,
@@ -73,6 +73,7 @@ def build(scale: Scale, *, log=print, anchor: datetime = ANCHOR) -> None:
             load.step(label, action)
         load.step("sequences", lambda: _sequences_reset(load))
         load.step("analyze", lambda: _analyze(load))
+    vacuum(load.touched, log)
     log(f"Built the {scale.name} dataset in {time.monotonic() - started:.1f} s")
 
 

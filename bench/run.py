@@ -194,7 +194,10 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool, dataset_only: bool
     import django
 
     django.setup()
+    from django.apps import apps
+
     from bench import cast, probes, report
+    from bench.dataset_sql import vacuum
     from bench.load import run_pgbench, wrk_available
     from bench.scenarios import credentials, scenarios
     from bench.server import running_server
@@ -215,6 +218,7 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool, dataset_only: bool
     # timed after the load has written, is what decides how stale a dashboard can be.
     first_refresh = probes.statistics_refresh(full=True)
     _log(f"statistics refresh, first (every cell): {first_refresh['seconds']} s")
+    vacuum(apps.get_app_config("reports").get_models(), _log)  # the cells it wrote
     creds = credentials()
     all_scenarios = scenarios(creds, write_cases=_write_cases(scale))
     results = {
