@@ -144,3 +144,17 @@ def api():
     from rest_framework.test import APIClient
 
     return APIClient(HTTP_HOST="127.0.0.1")
+
+
+@pytest.fixture
+def room_for_kept_statements(monkeypatch):
+    """A connection keeps a bounded number of prepared plans (config.prepared_statements),
+    and the suite's many page shapes can fill the test connection's: a test that looks
+    for a prepared statement gets room for its own."""
+    from django.db import connection
+
+    from config import prepared_statements
+
+    connection.ensure_connection()
+    held = len(prepared_statements._prepared_on(connection))
+    monkeypatch.setattr(prepared_statements, "MOST_PREPARED_PER_CONNECTION", held + 16)

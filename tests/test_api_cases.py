@@ -157,7 +157,7 @@ def test_case_list_has_a_fixed_query_count(api, partner_token, dinsos, hadi):
 
 
 def test_another_agencys_row_costs_one_query_more_for_the_whole_page(
-    api, case, ani, sari, citra, uptd_ppa
+    api, case, ani, sari, citra, uptd_ppa, room_for_kept_statements
 ):
     """citra's page holds a Dinas Sosial case referred to her: the shares are read once."""
     refer(case, ani, sari, citra, uptd_ppa, sections=["asesmen"])

@@ -87,7 +87,7 @@ def test_the_rule_depends_only_on_the_readers_id_agency_and_roles(username, requ
         assert own.query_as_run().sql_with_params() == theirs.query_as_run().sql_with_params()
 
 
-def test_a_kept_page_costs_one_query(mixed_cases, ani):  # noqa: F811
+def test_a_kept_page_costs_one_query(mixed_cases, ani, room_for_kept_statements):  # noqa: F811
     page = Case.objects.visible_page(ani).order_by(*NEWEST_FIRST)
     page[0:26]  # the shape's first page compiles its statement
     with CaptureQueriesContext(connection) as queries:

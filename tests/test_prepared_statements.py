@@ -7,6 +7,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from config.prepared_statements import _numbered, execute_kept
 
 STATEMENT = "SELECT nomenclature FROM agencies_agency WHERE id = %s AND name NOT LIKE '%%x'"
+DOUBLED = "SELECT %s::integer * 2"
 
 
 def _prepared_names() -> set[str]:
@@ -30,7 +31,9 @@ def test_placeholders_are_numbered_and_percent_signs_unescaped():
 
 
 @pytest.mark.django_db
-def test_a_kept_statement_is_prepared_once_and_run_with_each_requests_values(dinsos, uptd_ppa):
+def test_a_kept_statement_is_prepared_once_and_run_with_each_requests_values(
+    dinsos, uptd_ppa, room_for_kept_statements
+):
     assert _nomenclature(dinsos.pk) == dinsos.nomenclature
     prepared = _prepared_names()
     with CaptureQueriesContext(connection) as queries:
@@ -45,16 +48,21 @@ def test_a_kept_statement_is_prepared_once_and_run_with_each_requests_values(din
 
 @pytest.mark.django_db(transaction=True)
 def test_a_kept_statement_outlives_a_rollback_and_is_prepared_again_on_a_new_connection(
-    dinsos,
+    room_for_kept_statements,
 ):
-    agency = dinsos
     with pytest.raises(RuntimeError), transaction.atomic():
-        assert _nomenclature(agency.pk) == agency.nomenclature
+        assert _doubled(21) == 42
         raise RuntimeError("rolled back")
-    assert _nomenclature(agency.pk) == agency.nomenclature  # still prepared
+    assert _doubled(4) == 8  # still prepared
     connection.close()
-    assert _nomenclature(agency.pk) == agency.nomenclature  # prepared on the new one
+    assert _doubled(5) == 10  # prepared on the new connection
     assert any(name.startswith("sinergi_kept_") for name in _prepared_names())
+
+
+def _doubled(number: int) -> int:
+    with connection.cursor() as cursor:
+        execute_kept(connection, cursor, DOUBLED, [number])
+        return cursor.fetchone()[0]
 
 
 @pytest.mark.django_db
@@ -66,12 +74,15 @@ def test_behind_a_transaction_pooler_they_run_plain(dinsos):
 
 
 @pytest.mark.django_db
-def test_a_connection_keeps_a_bounded_number_of_plans(dinsos, monkeypatch):
+def test_a_connection_keeps_a_bounded_number_of_plans(
+    dinsos, monkeypatch, room_for_kept_statements
+):
     """Page sizes and offsets are the caller's: shapes past the bound run plain."""
     from config import prepared_statements
 
     assert _nomenclature(dinsos.pk) == dinsos.nomenclature
-    monkeypatch.setattr(prepared_statements, "MOST_PREPARED_PER_CONNECTION", len(_kept_names()))
+    held = len(prepared_statements._prepared_on(connection))
+    monkeypatch.setattr(prepared_statements, "MOST_PREPARED_PER_CONNECTION", held)
     rare = STATEMENT.replace("%%x", "%%y")
     with CaptureQueriesContext(connection) as queries, connection.cursor() as cursor:
         execute_kept(connection, cursor, rare, [dinsos.pk])
@@ -79,7 +90,3 @@ def test_a_connection_keeps_a_bounded_number_of_plans(dinsos, monkeypatch):
         assert _nomenclature(dinsos.pk) == dinsos.nomenclature  # the kept one still runs
     assert queries[0]["sql"].startswith("SELECT nomenclature")
     assert queries[1]["sql"].startswith("EXECUTE sinergi_kept_")
-
-
-def _kept_names() -> set[str]:
-    return {name for name in _prepared_names() if name.startswith("sinergi_kept_")}
