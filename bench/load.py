@@ -220,7 +220,7 @@ def run_pgbench(
         command = [
             "pgbench",
             "-n",
-            # Prepared once per connection, as the page's kept statements are
+            # Prepared once per connection, as the page's fixed statements are
             # (config.prepared_statements): the floor plans nothing per request either.
             "--protocol=prepared",
             f"-c{clients}",

@@ -11,8 +11,8 @@ So the statement of a shape is compiled once per process by the ORM itself, thro
 ``visible_to`` and the page's rewrite, for two stand-in readers and positions. It is kept
 only when the two compilations give the same text, and their values differ exactly where
 a stand-in's id, agency or position stands and nowhere else. Each request then runs the
-kept text with its own reader's values in those places, prepared once per connection on
-PostgreSQL (config.prepared_statements). Anything else (a reader without
+kept text with its own reader's values in those places. (It is not prepared: PostgreSQL
+plans each page with its own values, see ``PageStatement.run``.) Anything else (a reader without
 a membership, a filter, a shape whose statement could not be kept) is read by the ORM as
 before.
 
@@ -29,7 +29,6 @@ from datetime import UTC, datetime
 from django.db import connections
 
 from agencies.roles import membership_of, roles_of
-from config.prepared_statements import execute_kept
 
 USING = "default"
 POSITIONED_BY = "created_at"  # the first field of every order a kept page may have
@@ -71,7 +70,11 @@ class PageStatement:
         params = [given[v.name] if isinstance(v, _Value) else v for v in self.values]
         connection = connections[USING]
         with connection.cursor() as cursor:
-            execute_kept(connection, cursor, self.sql, params)
+            # Not prepared: PostgreSQL must plan a page with the reader's own values. A
+            # prepared page's generic plan, costed for an average reader, hash-joined
+            # the agency's 50,000 cases to find a caseworker's 30 team cases (13 ms
+            # against 0.4 ms).
+            cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         if self.converters:
             rows = [self._converted(list(row), connection) for row in rows]
