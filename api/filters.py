@@ -37,9 +37,7 @@ class AskedFilterBackend(DjangoFilterBackend):
 
     def filter_queryset(self, request, queryset, view):
         filterset_class = self.get_filterset_class(view, queryset)
-        if filterset_class is None or not _names_a_filter(
-            request.query_params, filterset_class.base_filters
-        ):
+        if filterset_class is None or not self.asks_a_filter(request, filterset_class):
             return queryset
         return super().filter_queryset(request, queryset, view)
 

@@ -373,8 +373,8 @@ class Case(Incident):
             models.Index(fields=["-created_at", "-id"], name="case_recent"),
             # An agency's cases and a caseworker's own (within the agency they work at now),
             # each in the full list order: a page's arm reads its first rows and stops,
-            # whatever plan PostgreSQL chose. Without the id, a kept statement's generic
-            # plan sorted all 1,500 of a caseworker's cases to break ties.
+            # whatever plan PostgreSQL chose. Without the id, a plan costed without the
+            # reader's values sorted all 1,500 of a caseworker's cases to break ties.
             models.Index(fields=["lead_agency", "-created_at", "-id"], name="case_agency_recent"),
             models.Index(
                 fields=["lead_caseworker", "lead_agency", "-created_at", "-id"],
