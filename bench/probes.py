@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from bench import cast
 from bench.environment import ROOT, BenchEnvironment
 from bench.scenarios import SESSION_BACKEND
+from config.prepared_statements import numbered
 
 HTTPS = {"HTTP_X_FORWARDED_PROTO": "https"}
 
@@ -141,6 +142,55 @@ def permission_filter_cost(runs: int = 9) -> list[dict]:
             }
         )
     return results
+
+
+def prepared_page_plans(runs: int = 9) -> list[dict]:
+    """EXPLAIN ANALYZE of the API list's kept page statement as it runs: prepared, with
+    the one generic plan PostgreSQL keeps for every reader of a shape (made for an
+    average reader, not this one), for the first page and the next, per cast member."""
+    from agencies.models import User
+    from agencies.roles import forget_cached_membership, membership_of, roles_of
+    from cases.models import Case
+    from cases.models.page_statements import PageShape, page_statement, position_value
+
+    ordering = ("-created_at", "-id")
+    results = []
+    for username in (cast.CASEWORKER, cast.SUPERVISOR, cast.RECEIVER):
+        user = User.objects.get(username=username)
+        forget_cached_membership(user)
+        visible = Case.objects.visible_to(user).order_by(*ordering)
+        second_page_from = visible.values_list("created_at", flat=True)[25]
+        for page, cursor, position in (("first", None, None), ("next", "lt", second_page_from)):
+            shape = PageShape(tuple(sorted(roles_of(user))), ordering, cursor, 0, 26)
+            statement = page_statement(shape)
+            params = statement.params_for(
+                user=user.pk,
+                agency=membership_of(user).agency_id,
+                position=position and position_value(position, connection),
+            )
+            generic = _explain_generic(statement.sql, params, runs)
+            results.append(
+                {
+                    "user": username,
+                    "page": page,
+                    "generic_ms": generic["ms"],
+                    "case_seq_scan": Case._meta.db_table in generic["seq_scans"],
+                    "seq_scans": generic["seq_scans"],
+                }
+            )
+    return results
+
+
+def _explain_generic(sql: str, params, runs: int) -> dict:
+    with connection.cursor() as cursor:
+        cursor.execute("SET plan_cache_mode = force_generic_plan")
+        cursor.execute(f"PREPARE bench_page AS {numbered(sql)}")
+        try:
+            placeholders = ", ".join(["%s"] * len(params))
+            return _explain(f"EXECUTE bench_page ({placeholders})", params, runs)
+        finally:
+            cursor.execute("DEALLOCATE bench_page")
+            cursor.execute("RESET plan_cache_mode")
 
 
 def export_measurement(env: BenchEnvironment, username: str, path: str) -> dict:

@@ -64,6 +64,15 @@ def checks(results: dict) -> list[Check]:
                 row["overhead_ms"] <= PERMISSION_FILTER_MAX_MS and not row["case_seq_scan"],
             )
         )
+    for row in results.get("prepared_page_plans", []):
+        found.append(
+            Check(
+                f"Prepared page's generic plan ≤ {PERMISSION_FILTER_MAX_MS} ms, no case seq "
+                f"scan ({row['user']}, {row['page']} page)",
+                f"{row['generic_ms']} ms, seq scans: {', '.join(row['seq_scans']) or 'none'}",
+                row["generic_ms"] <= PERMISSION_FILTER_MAX_MS and not row["case_seq_scan"],
+            )
+        )
     for key in DASHBOARDS:
         load = _load(results, key)
         found.append(
@@ -221,6 +230,18 @@ def markdown(results: dict, found: list[Check]) -> str:
                 ]
             )
             for row in results["permission_filter"]
+        ),
+        "",
+        "The API list runs its page prepared, with one generic plan per shape for every "
+        "reader (EXPLAIN ANALYZE EXECUTE, median of 9):",
+        "",
+        _row(["User", "Page", "Generic plan ms", "Seq scans"]),
+        _row(["---", "---", "---:", "---"]),
+        *(
+            _row(
+                [row["user"], row["page"], row["generic_ms"], ", ".join(row["seq_scans"]) or "none"]
+            )
+            for row in results.get("prepared_page_plans", [])
         ),
         "",
         "### Export, statistics refresh, soak",

@@ -235,6 +235,7 @@ def run(scale_name: str, *, rebuild: bool, update_docs: bool, dataset_only: bool
     _log("query counts and plans")
     results["query_counts"] = probes.query_counts()
     results["permission_filter"] = probes.permission_filter_cost()
+    results["prepared_page_plans"] = probes.prepared_page_plans()
     floor_sql = probes.floor_statements(cast.CASEWORKER, "/api/v1/cases/?page_size=25")
     _log("export")
     results["export"] = probes.export_measurement(env, cast.SUPERVISOR, "/kasus/?format=csv")

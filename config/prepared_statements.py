@@ -42,7 +42,7 @@ def execute_kept(connection, cursor, sql: str, params) -> None:
         name = f"sinergi_kept_{len(prepared) + 1}"
         # Once per connection, not per page: kept out of Django's query log, whose counts
         # the tests pin per page.
-        cursor.cursor.execute(f"PREPARE {name} AS {_numbered(sql)}")
+        cursor.cursor.execute(f"PREPARE {name} AS {numbered(sql)}")
         prepared[sql] = name
     if params:
         cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)
@@ -61,7 +61,7 @@ def _prepared_on(connection) -> dict[str, str]:
     return held[1]
 
 
-def _numbered(sql: str) -> str:
+def numbered(sql: str) -> str:
     """Django's ``%s`` placeholders as PostgreSQL's ``$1``, ``$2``…, and ``%%`` as ``%``."""
     count = 0
 

@@ -167,9 +167,9 @@ def test_another_agencys_row_costs_one_query_more_for_the_whole_page(
     assert [row["code"] for row in rows] == [case.code]
     assert rows[0]["violence_forms"] is None  # the incident is not shared with her
     shares = [q for q in queries if "cases_caseuserobjectpermission" in q["sql"]]
-    assert len(shares) == 2  # the visibility rule's grant arm, and the shares once
-    # The user and the page's children run prepared (no forms: her row shows no incident).
-    assert sum(q["sql"].startswith("EXECUTE ") for q in queries) == 2
+    assert len(shares) == 1  # the shares, once (the page, with its grant arm, runs prepared)
+    # The user, the page and its children (no forms: her only row shows no incident).
+    assert sum(q["sql"].startswith("EXECUTE ") for q in queries) == 3
 
 
 def test_filters_narrow_and_bad_values_are_field_errors(api, case, budi, dinsos, hadi):

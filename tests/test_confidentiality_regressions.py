@@ -11,7 +11,7 @@ from agencies.models import Membership
 from agencies.services import membership_set_roles
 from cases import workflow
 from cases.intake import complaint_open_case
-from cases.models import Case, CaseParty, CaseViolenceForm, Person
+from cases.models import Case, CaseParty, CaseTeamMember, CaseViolenceForm, Person
 from cases.services import case_open, case_update
 from tests.factories import member_of
 from tests.test_intake import _received
@@ -51,6 +51,28 @@ def test_a_caseworker_who_moves_agency_loses_the_case(case, ani, uptd_ppa):
     ani = type(ani).objects.get(pk=ani.pk)
     assert not Case.objects.visible_to(ani).exists()
     assert not Case.objects.editable_by(ani).exists()
+
+
+def test_a_team_member_sees_a_team_case_only_while_their_agency_leads_it(case, dinsos, uptd_ppa):
+    """The team arm lists the member's cases at any agency and checks the lead agency on
+    the case itself: a case that moves to another agency, or a member who moves, is
+    gone from every read, the API list's prepared page included."""
+    member = member_of(dinsos, "caseworker")
+    CaseTeamMember.objects.create(case=case, user=member)
+    assert list(Case.objects.visible_to(member)) == [case]
+    assert [
+        row["id"] for row in Case.objects.visible_page(member).order_by("-created_at", "-id")[0:5]
+    ] == [case.pk]
+
+    Case.objects.filter(pk=case.pk).update(lead_agency=uptd_ppa)
+    assert not Case.objects.visible_to(member).exists()
+    assert not Case.objects.visible_page(member).order_by("-created_at", "-id")[0:5]
+
+    Case.objects.filter(pk=case.pk).update(lead_agency=dinsos)
+    Membership.objects.filter(user=member).update(agency=uptd_ppa)
+    member = type(member).objects.get(pk=member.pk)
+    assert not Case.objects.visible_to(member).exists()
+    assert not Case.objects.visible_page(member).order_by("-created_at", "-id")[0:5]
 
 
 def test_a_caseworker_without_a_role_loses_the_case_and_its_identity(case, ani):

@@ -4,7 +4,7 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext, override_settings
 
-from config.prepared_statements import _numbered, execute_kept
+from config.prepared_statements import execute_kept, numbered
 
 STATEMENT = "SELECT nomenclature FROM agencies_agency WHERE id = %s AND name NOT LIKE '%%x'"
 DOUBLED = "SELECT %s::integer * 2"
@@ -24,10 +24,10 @@ def _nomenclature(agency_id) -> str | None:
 
 
 def test_placeholders_are_numbered_and_percent_signs_unescaped():
-    assert _numbered(STATEMENT) == (
+    assert numbered(STATEMENT) == (
         "SELECT nomenclature FROM agencies_agency WHERE id = $1 AND name NOT LIKE '%x'"
     )
-    assert _numbered("SELECT %s, %s, %%s") == "SELECT $1, $2, %s"
+    assert numbered("SELECT %s, %s, %%s") == "SELECT $1, $2, %s"
 
 
 @pytest.mark.django_db
