@@ -29,6 +29,17 @@ def test_signed_in_pages_are_never_cached(client, ani):
     assert "private" in response.headers["Cache-Control"]
 
 
+def test_a_signed_in_api_answer_is_never_cached_either(client, ani):
+    """The API's base forbids caches itself (for partner systems too); the middleware
+    sees it done and leaves the headers as they are."""
+    client.force_login(ani)
+    response = client.get("/api/v1/cases/", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 200
+    directives = {part.strip() for part in response.headers["Cache-Control"].split(",")}
+    assert {"no-store", "no-cache", "private", "must-revalidate", "max-age=0"} <= directives
+    assert response.has_header("Expires")
+
+
 def test_pages_have_no_inline_scripts(client, ani):
     client.force_login(ani)
     html = client.get("/beranda/").content.decode()

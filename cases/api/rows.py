@@ -26,7 +26,7 @@ from rest_framework.settings import api_settings
 from cases.api.serializers import CaseRowSerializer, Reader
 from cases.models import CaseParty, CaseViolenceForm, Person
 from cases.models.cases import case_pseudonym
-from cases.models.people import age_on, pseudonym_of
+from cases.models.people import age_on, pseudonym_writer
 from config.prepared_statements import execute_kept
 
 # What the model's datetimes map to, unbound (DRF's DateTimeField, with its time zone).
@@ -88,8 +88,9 @@ def _children_by_case(case_ids: list[int], today: datetime.date) -> defaultdict[
     if not case_ids:
         return children
     parties = _rows_of(_children_sql(), case_ids, CaseParty.Part.CHILD)
+    pseudonym_of = pseudonym_writer(today)
     for case_id, initials, birth_date, sex in parties:
-        pseudonym = pseudonym_of(initials=initials, birth_date=birth_date, sex=sex, on=today)
+        pseudonym = pseudonym_of(initials=initials, birth_date=birth_date, sex=sex)
         children[case_id].append(
             {"pseudonym": pseudonym, "sex": sex, "age": age_on(birth_date, today)}
         )

@@ -3,6 +3,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Region
@@ -122,10 +123,22 @@ def age_on(birth_date: date | None, on: date | None = None) -> int | None:
 def pseudonym_of(*, initials: str, birth_date: date | None, sex: str, on: date | None) -> str:
     """A person's pseudonym from the three clear columns it is made of, so that a list
     read as plain values (``cases.api.rows``) writes it as ``Person.pseudonym`` does."""
-    parts = [initials or "?"]
-    age = age_on(birth_date, on)
-    if age is not None:
-        parts.append(_("%(age)d y") % {"age": age})
-    if sex:
-        parts.append(sex)
-    return " · ".join(str(part) for part in parts)
+    return pseudonym_writer(on)(initials=initials, birth_date=birth_date, sex=sex)
+
+
+def pseudonym_writer(on: date | None = None):
+    """``pseudonym_of`` for many people on one day in the active language: the age's
+    label is translated once, not once per child of a list page."""
+    on = on or timezone.localdate()
+    age_label = gettext("%(age)d y")
+
+    def written(*, initials: str, birth_date: date | None, sex: str) -> str:
+        parts = [initials or "?"]
+        age = age_on(birth_date, on)
+        if age is not None:
+            parts.append(age_label % {"age": age})
+        if sex:
+            parts.append(sex)
+        return " · ".join(str(part) for part in parts)
+
+    return written
