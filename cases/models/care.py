@@ -1,6 +1,8 @@
 """Services given to the child: deadlines, records, counselling sessions and restitution
 (safe-house placements are in ``shelters``)."""
 
+import functools
+import operator
 from datetime import timedelta
 
 from django.conf import settings
@@ -60,6 +62,22 @@ class ServiceRecordQuerySet(CaseContentQuerySet):
                 & Q(case__in=cases_sharing_section(user, CaseSection.PLAN))
             )
         )
+
+    def shown_in(self, sections: frozenset[str]) -> Q | None:
+        """``shared_with`` for one case whose shared sections are known."""
+        if sections >= {CaseSection.HEALTH, CaseSection.LEGAL, CaseSection.PLAN}:
+            return Q()
+        health, legal = list(HEALTH_SERVICES), list(LEGAL_SERVICES)
+        shown = [
+            condition
+            for section, condition in (
+                (CaseSection.HEALTH, Q(service_type__in=health)),
+                (CaseSection.LEGAL, Q(service_type__in=legal)),
+                (CaseSection.PLAN, ~Q(service_type__in=health + legal)),
+            )
+            if section in sections
+        ]
+        return functools.reduce(operator.or_, shown) if shown else None
 
     def overdue(self):
         return self.filter(status=ServiceRecord.Status.PLANNED, due_at__lt=timezone.now())

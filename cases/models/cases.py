@@ -233,6 +233,23 @@ class CaseContentQuerySet(models.QuerySet):
     def shared_with(self, user) -> Q:
         return Q(case__in=cases_sharing_section(user, self.model.case_section))
 
+    def of_visible_case(self, case, *, sections: frozenset[str]):
+        """``visible_to(user).filter(case=case)`` for a case read through
+        ``Case.objects.visible_to(user)``, given ``sections = case.sections_visible_to(user)``.
+
+        On such a case the rule comes down to its sections: the lead agency's arm holds
+        for every record (the case is visible and theirs, and then every section is),
+        and a grant shares a section's records whole. Decided once for the case, not
+        rebuilt inside every list of the case page: building the case's rule into each
+        of its seven lists was most of the page's 64 ms of CPU. Only for a case already
+        found visible; anything else asks ``visible_to``."""
+        shown = self.shown_in(sections)
+        return self.none() if shown is None else self.filter(shown, case=case)
+
+    def shown_in(self, sections: frozenset[str]) -> Q | None:
+        """Which records of a case show when ``sections`` are shared (None: none)."""
+        return Q() if self.model.case_section in sections else None
+
     def editable_by(self, user):
         """Records of open cases the user may change."""
         return self.filter(case__in=Case.objects.editable_by(user).open())

@@ -96,16 +96,18 @@ class CaseDetailView(AuditedReadMixin, ScopedDetailView):
         return super().get_context_data(**context, **kwargs)
 
 
-def _services_by_section(user, case: Case) -> dict[str, list]:
-    sections = {"rencana": [], "kesehatan": [], "hukum": []}
-    records = ServiceRecord.objects.visible_to(user).filter(case=case).select_related("provider")
-    for record in records:
-        sections[ServiceType.section_of(record.service_type)].append(record)
-    return sections
+def _services_by_section(case: Case, sections: frozenset[str]) -> dict[str, list]:
+    by_section = {"rencana": [], "kesehatan": [], "hukum": []}
+    records = ServiceRecord.objects.of_visible_case(case, sections=sections)
+    for record in records.select_related("provider"):
+        by_section[ServiceType.section_of(record.service_type)].append(record)
+    return by_section
 
 
 def case_page_context(request, case: Case, **extra) -> dict:
-    """Everything the case page shows, for the reader's role and relation to the case."""
+    """Everything the case page shows, for the reader's role and relation to the case.
+    ``case`` was read through ``Case.objects.visible_to``: the records inside it are
+    then those of the sections the reader sees (``of_visible_case``)."""
     user = request.user
     sections = case.sections_visible_to(user)
     case.redact(sections)  # unshared narratives never reach the template
@@ -130,13 +132,15 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "complaints": Complaint.objects.visible_to(user).filter(case=case),
         "can_edit": can_edit,
         "is_supervisor": case.is_supervised_by(user),
-        "assessments": Assessment.objects.visible_to(user)
-        .filter(case=case)
-        .select_related("written_by"),
-        "plans": InterventionPlan.objects.visible_to(user)
-        .filter(case=case)
-        .select_related("written_by", "decided_by"),
-        "notes": CaseNote.objects.visible_to(user).filter(case=case).select_related("written_by"),
+        "assessments": Assessment.objects.of_visible_case(case, sections=sections).select_related(
+            "written_by"
+        ),
+        "plans": InterventionPlan.objects.of_visible_case(case, sections=sections).select_related(
+            "written_by", "decided_by"
+        ),
+        "notes": CaseNote.objects.of_visible_case(case, sections=sections).select_related(
+            "written_by"
+        ),
         "documents": CaseDocument.objects.visible_to(user).filter(case=case),
         "document_form": DocumentForm(),
         "details_form": CaseDetailsForm(instance=case, initial={"version": case.version}),
@@ -149,12 +153,12 @@ def case_page_context(request, case: Case, **extra) -> dict:
                 ),
             }
         ),
-        "services_by_section": _services_by_section(user, case),
-        "sessions": CounsellingSession.objects.visible_to(user).filter(case=case),
-        "placements": Placement.objects.visible_to(user)
-        .filter(case=case)
-        .select_related("operator", "safe_house"),
-        "restitution": Restitution.objects.visible_to(user).filter(case=case).first(),
+        "services_by_section": _services_by_section(case, sections),
+        "sessions": CounsellingSession.objects.of_visible_case(case, sections=sections),
+        "placements": Placement.objects.of_visible_case(case, sections=sections).select_related(
+            "operator", "safe_house"
+        ),
+        "restitution": Restitution.objects.of_visible_case(case, sections=sections).first(),
         "service_form": care_forms.ServicePlanForm(case=case),
         "deliver_form": care_forms.ServiceDeliverForm(),
         "session_form": care_forms.SessionForm(),
