@@ -50,33 +50,33 @@ class ServiceDeadline(models.Model):
         return row.hours if row else DEFAULT_SERVICE_HOURS
 
 
+def _services_by_section() -> tuple[tuple[str, Q], ...]:
+    """Which services each section shares: a service belongs to the health, legal or
+    plan section by its type."""
+    health, legal = list(HEALTH_SERVICES), list(LEGAL_SERVICES)
+    return (
+        (CaseSection.HEALTH, Q(service_type__in=health)),
+        (CaseSection.LEGAL, Q(service_type__in=legal)),
+        (CaseSection.PLAN, ~Q(service_type__in=health + legal)),
+    )
+
+
 class ServiceRecordQuerySet(CaseContentQuerySet):
     def shared_with(self, user) -> Q:
-        """A service belongs to the health, legal or plan section by its type."""
-        health, legal = list(HEALTH_SERVICES), list(LEGAL_SERVICES)
-        return (
-            Q(service_type__in=health, case__in=cases_sharing_section(user, CaseSection.HEALTH))
-            | Q(service_type__in=legal, case__in=cases_sharing_section(user, CaseSection.LEGAL))
-            | (
-                ~Q(service_type__in=health + legal)
-                & Q(case__in=cases_sharing_section(user, CaseSection.PLAN))
-            )
+        return functools.reduce(
+            operator.or_,
+            (
+                services & Q(case__in=cases_sharing_section(user, section))
+                for section, services in _services_by_section()
+            ),
         )
 
     def shown_in(self, sections: frozenset[str]) -> Q | None:
         """``shared_with`` for one case whose shared sections are known."""
-        if sections >= {CaseSection.HEALTH, CaseSection.LEGAL, CaseSection.PLAN}:
+        by_section = _services_by_section()
+        if sections >= {section for section, _services in by_section}:
             return Q()
-        health, legal = list(HEALTH_SERVICES), list(LEGAL_SERVICES)
-        shown = [
-            condition
-            for section, condition in (
-                (CaseSection.HEALTH, Q(service_type__in=health)),
-                (CaseSection.LEGAL, Q(service_type__in=legal)),
-                (CaseSection.PLAN, ~Q(service_type__in=health + legal)),
-            )
-            if section in sections
-        ]
+        shown = [services for section, services in by_section if section in sections]
         return functools.reduce(operator.or_, shown) if shown else None
 
     def overdue(self):

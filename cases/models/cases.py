@@ -241,8 +241,8 @@ class CaseContentQuerySet(models.QuerySet):
         for every record (the case is visible and theirs, and then every section is),
         and a grant shares a section's records whole. Decided once for the case, not
         rebuilt inside every list of the case page: building the case's rule into each
-        of its seven lists was most of the page's 64 ms of CPU. Only for a case already
-        found visible; anything else asks ``visible_to``."""
+        of its seven lists was a third of the page's CPU. Only for a case already found
+        visible; anything else asks ``visible_to``."""
         shown = self.shown_in(sections)
         return self.none() if shown is None else self.filter(shown, case=case)
 
