@@ -33,6 +33,15 @@ def api_language(request) -> str:
     return settings.LANGUAGE_CODE
 
 
+def _with_answer_headers(response):
+    """What every answer of the API carries: its language, and no cache may keep it
+    (case data)."""
+    response["Content-Language"] = translation.get_language()
+    patch_vary_headers(response, ("Accept-Language", "Authorization"))
+    add_never_cache_headers(response)
+    return response
+
+
 class ApiBehaviour:
     """Mixed in front of every DRF view of the API."""
 
@@ -40,25 +49,23 @@ class ApiBehaviour:
         translation.activate(api_language(request))
         key = request.headers.get("Idempotency-Key")
         if request.method == "POST" and key:
-            return idempotent(
+            response = idempotent(
                 request,
                 key,
                 lambda: super(ApiBehaviour, self).dispatch(request, *args, **kwargs),
                 on_error=self._error_outside_dispatch,
             )
+            # A replayed answer or a reused key's refusal never passed finalize_response.
+            return _with_answer_headers(response)
         return super().dispatch(request, *args, **kwargs)
 
     def _error_outside_dispatch(self, exc):
         body = {"error": {"code": exc.default_code, "message": str(exc.detail)}}
-        response = JsonResponse(body, status=exc.status_code)
-        response["Content-Language"] = translation.get_language()
-        return response
+        return JsonResponse(body, status=exc.status_code)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
-        response["Content-Language"] = translation.get_language()
-        patch_vary_headers(response, ("Accept-Language", "Authorization"))
-        add_never_cache_headers(response)  # case data is never kept by a cache
+        _with_answer_headers(response)
         self._log_partner_request(request, response)
         return response
 

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.http import HttpResponse
 from django.utils import timezone
 
+from agencies.api_clients import api_client_for_token
 from api.errors import IdempotencyKeyReused
 from api.models import IdempotencyKey
 from cases.encryption import fernet
@@ -27,14 +28,16 @@ class _ServerError(Exception):
         self.response = response
 
 
-def _principal(request) -> str:
-    """Whose key space this is, read before authentication runs: a token's public
-    prefix, a session's user, or an anonymous address. A wrong token is refused by
-    authentication inside the transaction, which then keeps nothing."""
+def _principal(request) -> str | None:
+    """Whose key space this is, read before DRF's authentication runs: a usable token's
+    client, a session's user, or an anonymous address. None for a token that is not
+    usable: a replay is the first answer itself, so the token must be checked whole
+    (secret, revocation, expiry), not only its public prefix; such a call then goes to
+    authentication, which refuses it."""
     authorization = request.headers.get("Authorization", "")
     if authorization.lower().startswith("bearer "):
-        parts = authorization.split()[-1].split("_")
-        return f"client:{parts[1] if len(parts) == 3 else '?'}"
+        client = api_client_for_token(authorization.split()[-1])
+        return None if client is None else f"client:{client.token_prefix}"
     if request.user.is_authenticated:
         return f"user:{request.user.pk}"
     return f"anon:{request.META.get('REMOTE_ADDR', '')}"
@@ -86,7 +89,10 @@ def idempotent(request, key: str, handle, on_error):
     ``on_error(exc)`` turns an API exception raised here into a response."""
     if not key or len(key) > MAX_KEY_LENGTH:
         return handle()
-    principal, fingerprint = _principal(request), _fingerprint(request)
+    principal = _principal(request)
+    if principal is None:
+        return handle()
+    fingerprint = _fingerprint(request)
     try:
         with transaction.atomic():
             try:

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from agencies.api_clients import api_client_revoke
 from agencies.models import ApiClient
 from api.models import IdempotencyKey
 from cases.intake import complaint_receive
@@ -373,6 +374,50 @@ def test_opening_a_case_twice_with_one_key_opens_one(api, complaint, partner_tok
     reused = api.post("/api/v1/cases/", other, format="json", HTTP_IDEMPOTENCY_KEY="open-1")
     assert reused.status_code == 422 and Case.objects.count() == 1
     assert Case.objects.get().lead_caseworker == ani
+
+
+@pytest.mark.parametrize("spoiled", ["revoked", "wrong secret"])
+def test_a_replay_goes_only_to_a_usable_token_that_earned_it(
+    api, complaint, partner_token, dinsos, ani, eko, spoiled
+):
+    """The key space is the token's client, but the replay is the first answer itself (a
+    new case's code and facts): a revoked token, or one with the same public prefix and
+    another secret, is refused as on any other call."""
+    token = partner_token(dinsos)
+    bearer(api, token)
+    body = {"complaint": complaint.pk, "lead_caseworker": ani.pk}
+    first = api.post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY="open-1")
+    assert first.status_code == 201
+    if spoiled == "revoked":
+        api_client_revoke(client=ApiClient.objects.get(agency=dinsos), revoked_by=eko)
+    else:
+        bearer(api, token[:-2] + ("aa" if not token.endswith("aa") else "bb"))
+    again = api.post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY="open-1")
+    assert again.status_code == 401 and "Idempotent-Replayed" not in again
+    assert first.json()["code"] not in again.content.decode()
+
+
+def test_a_replayed_answer_and_a_reused_key_are_never_cached(
+    api, complaint, partner_token, dinsos, ani
+):
+    bearer(api, partner_token(dinsos))
+    body = {"complaint": complaint.pk, "lead_caseworker": ani.pk}
+    api.post("/api/v1/cases/", body, format="json", HTTP_IDEMPOTENCY_KEY="open-1")
+    again = api.post(
+        "/api/v1/cases/",
+        body,
+        format="json",
+        HTTP_IDEMPOTENCY_KEY="open-1",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    other = {**body, "lead_caseworker": None}
+    reused = api.post("/api/v1/cases/", other, format="json", HTTP_IDEMPOTENCY_KEY="open-1")
+    assert again["Idempotent-Replayed"] == "true" and reused.status_code == 422
+    for answer, language in ((again, "en"), (reused, "id")):
+        directives = {d.strip() for d in answer["Cache-Control"].split(",")}
+        assert {"no-store", "private"} <= directives
+        assert answer["Content-Language"] == language
+        assert "Authorization" in answer["Vary"]
 
 
 def test_opening_offers_only_the_callers_complaints_and_caseworkers(
