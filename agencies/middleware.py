@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers, patch_vary_headers
+from django.utils.http import split_header_value
 from django.utils.translation import gettext as _
 
 SESSION_STARTED = "sinergi_started_at"
@@ -90,5 +91,6 @@ def _kept_by_no_cache(response) -> bool:
     """Whether the view already forbade every cache (the API's base does, for partner
     systems too): patching the headers a second time cost ~4 % of a signed-in API
     request that reads nothing."""
-    directives = response.get("Cache-Control", "")
-    return "no-store" in directives and "private" in directives
+    header = response.get("Cache-Control", "")
+    directives = {field.split("=", 1)[0].strip().lower() for field in split_header_value(header)}
+    return {"no-store", "private"} <= directives

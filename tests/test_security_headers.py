@@ -52,3 +52,21 @@ def test_session_cookie_is_http_only(client, ani, demo_password):
     cookie = response.cookies["sessionid"]
     assert cookie["httponly"]
     assert cookie["samesite"] == "Lax"
+
+
+def test_the_middleware_trusts_only_real_no_store_and_private_directives():
+    """The API's base forbids every cache and the middleware then leaves the answer
+    alone; a header that only mentions the words (in another directive's name or value)
+    is patched as any other."""
+    from django.http import HttpResponse
+
+    from agencies.middleware import _kept_by_no_cache
+
+    def answer(cache_control):
+        response = HttpResponse()
+        response["Cache-Control"] = cache_control
+        return response
+
+    assert _kept_by_no_cache(answer("max-age=0, no-cache, no-store, must-revalidate, private"))
+    assert not _kept_by_no_cache(answer("public, max-age=600, x-no-store-hint=private"))
+    assert not _kept_by_no_cache(answer("no-store"))
