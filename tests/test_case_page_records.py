@@ -7,10 +7,12 @@ import datetime
 import itertools
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 from guardian.shortcuts import assign_perm, remove_perm
 
 from agencies.catalogue import HEALTH_SERVICES, LEGAL_SERVICES, ServiceType
+from agencies.roles import Role
 from cases.models import (
     Assessment,
     Case,
@@ -22,10 +24,11 @@ from cases.models import (
     SafeHouse,
     ServiceRecord,
 )
-from cases.models.cases import section_permission
+from cases.models.cases import CaseContentQuerySet, CaseTeamMember, section_permission
 from cases.models.choices import CaseSection
 from cases.services import case_open
 from tests.conftest import CAST
+from tests.factories import member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -80,6 +83,31 @@ def worked_case(dinsos, uptd_ppa, hadi, ani):
     )
     Restitution.objects.create(case=case, ruling_received_on=today, amount=1_000_000)
     return case
+
+
+def _content_models():
+    return [
+        model
+        for model in apps.get_models()
+        if isinstance(model._default_manager.all(), CaseContentQuerySet)
+    ]
+
+
+def test_every_record_inside_a_case_is_checked_here():
+    """A new kind of record inside a case is read by the case page through the same
+    rule: it must be added above, with a record in ``worked_case``."""
+    assert set(_content_models()) == set(CONTENT_MODELS)
+
+
+def test_a_queryset_that_narrows_the_rule_narrows_the_case_page_too():
+    """``of_visible_case`` answers by ``shown_in`` alone: a queryset that adds a condition
+    to ``visible_to`` or ``shared_with`` (a confidential note, a role) and not to
+    ``shown_in`` would show the case page more than the rule allows."""
+    for model in _content_models():
+        queryset = type(model._default_manager.all())
+        narrows = {"visible_to", "shared_with"} & set(vars(queryset))
+        if narrows:
+            assert "shown_in" in vars(queryset), (model.__name__, sorted(narrows))
 
 
 def _assert_same_records(case: Case, user) -> None:
@@ -138,3 +166,20 @@ def test_a_referral_shares_exactly_the_records_of_its_sections(worked_case, citr
     assert counts[()] == 0 and counts[tuple(CaseSection.values)] == len(SERVICE_TYPES)
     assert counts[(CaseSection.HEALTH,)] == counts[(CaseSection.LEGAL,)] == 1
     assert counts[(CaseSection.HEALTH, CaseSection.LEGAL)] == 2
+
+
+def test_every_way_into_the_lead_agency_reads_the_same_records(worked_case, dinsos, hadi):
+    """Besides the lead caseworker and the supervisor: a team member, the agency's head,
+    the intake officer who opened the case once it has no lead, and a member of the lead
+    agency who sees it only through a grant."""
+    teammate = member_of(dinsos, Role.CASEWORKER)
+    CaseTeamMember.objects.create(case=worked_case, user=teammate)
+    head = member_of(dinsos, Role.HEAD)
+    granted = member_of(dinsos, Role.DATA_OFFICER)
+    assign_perm("cases.view_case", granted, worked_case)
+    assign_perm(f"cases.{section_permission(CaseSection.LEGAL)}", granted, worked_case)
+    for reader in (teammate, head, granted):
+        _assert_same_records(worked_case, reader)
+    Case.objects.filter(pk=worked_case.pk).update(lead_caseworker=None)
+    worked_case.refresh_from_db()
+    _assert_same_records(worked_case, hadi)

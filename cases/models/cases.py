@@ -110,7 +110,7 @@ class CaseQuerySet(models.QuerySet):
             # The team's cases by id, their agency checked on the case itself: with the
             # agency inside the id list, a plan made for an average reader (the API
             # list's prepared page) joined the agency's 50,000 cases to find 30.
-            rule |= Q(pk__any=_team_case_ids(user), lead_agency_id=agency_id)
+            rule |= Q(pk__any=_team_case_ids_at_any_agency(user), lead_agency_id=agency_id)
             unassigned = self.model.objects.filter(
                 lead_agency_id=agency_id, opened_by=user, lead_caseworker__isnull=True
             )
@@ -290,7 +290,7 @@ def _granted_in_list_order(user, codename: str) -> tuple[Q, tuple[str, ...]]:
     return condition, ordering
 
 
-def _team_case_ids(user):
+def _team_case_ids_at_any_agency(user):
     """Every case whose team the user is in, at any agency (the rule narrows them)."""
     return CaseTeamMember.objects.filter(user=user).order_by().values("case")
 
