@@ -2,7 +2,6 @@
 coordinator, then shared with the member agencies. No child's identity, ever."""
 
 import datetime
-import re
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -11,53 +10,14 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, User
 from api.webhooks.events import action_items_released_emit
+from meetings.identity_check import (
+    IdentityMatches,
+    identity_check,
+    identity_matches_seen_by,
+    refuse_number_lists,
+)
 from meetings.models import ActionItem, AgendaItem, Meeting, Minutes
 from meetings.services import meeting_carry_over, require_coordinator, require_secretary
-
-# Name words shorter than this are not searched alone (they match ordinary words).
-MIN_NAME_WORD = 4
-# Words that are part of many names (and of the demo's "Anak Contoh ...") but identify no one.
-COMMON_NAME_WORDS = {"anak", "binti", "putra", "putri", "contoh", "muhammad", "siti"}
-MIN_NUMBER_DIGITS = 8
-
-
-def _words(text: str) -> str:
-    return " " + re.sub(r"[^\w]+", " ", text.lower()).strip() + " "
-
-
-def _digits(text: str) -> str:
-    """Digits only, Indonesian +62 numbers written as 0…, so "0812-3456" matches "+62 8123456"."""
-    return re.sub(r"\D", "", re.sub(r"\+62", "0", text))
-
-
-def identity_needles(case_ids) -> list[tuple[str, str, str]]:
-    """(how, value, case code) for each known identity value of the cases' people: whole
-    names and addresses, name words, and numbers (NIK, KK, phone) as digits. In memory only."""
-    from cases.models import CaseParty
-
-    needles = []
-    parties = CaseParty.objects.filter(case_id__in=case_ids).select_related("person", "case")
-    for party in parties:
-        person, code = party.person, party.case.code
-        for value in (person.name, person.address, person.school):
-            if value and len(value.strip()) >= MIN_NAME_WORD:
-                needles.append(("words", _words(value), code))
-        for word in _words(person.name or "").split():
-            if len(word) >= MIN_NAME_WORD and word not in COMMON_NAME_WORDS:
-                needles.append(("words", f" {word} ", code))
-        for number in (person.nik, person.kk_number, person.phone):
-            if number and len(_digits(number)) >= MIN_NUMBER_DIGITS:
-                needles.append(("digits", _digits(number), code))
-    return needles
-
-
-def identity_codes_in(texts: list[str], case_ids) -> list[str]:
-    """Codes of the cases whose people's identity seems to appear in the texts."""
-    joined = " ".join(texts)
-    haystacks = {"words": _words(joined), "digits": _digits(joined)}
-    return sorted(
-        {code for how, value, code in identity_needles(case_ids) if value in haystacks[how]}
-    )
 
 
 def agenda_case_ids(meeting: Meeting) -> set[int]:
@@ -71,9 +31,10 @@ def agenda_case_ids(meeting: Meeting) -> set[int]:
     return case_ids
 
 
-def minutes_identity_warnings(*, meeting: Meeting, texts: list[str]) -> list[str]:
-    """Codes of agenda cases whose known identity appears in the texts."""
-    return identity_codes_in(texts, agenda_case_ids(meeting))
+def minutes_identity_warnings(*, meeting: Meeting, texts: list[str], reader) -> IdentityMatches:
+    """The agenda cases whose known identity appears in the stored texts, as ``reader``
+    may be told (each was audited when its text was saved)."""
+    return identity_matches_seen_by(texts=texts, case_ids=agenda_case_ids(meeting), reader=reader)
 
 
 def _all_texts(meeting: Meeting, summary: str, items: dict) -> list[str]:
@@ -85,13 +46,16 @@ def _all_texts(meeting: Meeting, summary: str, items: dict) -> list[str]:
 
 
 @transaction.atomic
-def minutes_save(*, meeting: Meeting, written_by, summary: str, items: dict) -> list[str]:
+def minutes_save(*, meeting: Meeting, written_by, summary: str, items: dict) -> IdentityMatches:
     """Save the draft: the summary, and per agenda item id (discussion, decisions).
 
-    Returns the case codes whose identity the text seems to contain (the page warns);
-    such minutes are saved as a draft but cannot be submitted or approved.
+    Returns the agenda cases whose identity the text seems to contain, audited, and named
+    only where the writer may reveal it (the page warns); such minutes are saved as a
+    draft but cannot be submitted or approved.
     """
     require_secretary(meeting, written_by)
+    texts = _all_texts(meeting, summary, items)
+    refuse_number_lists(texts)
     minutes, _created = Minutes.objects.get_or_create(
         meeting=meeting, defaults={"written_by": written_by}
     )
@@ -108,7 +72,9 @@ def minutes_save(*, meeting: Meeting, written_by, summary: str, items: dict) -> 
     minutes.summary = summary
     minutes.status = Minutes.Status.DRAFT
     minutes.save(update_fields=["summary", "status"])
-    return minutes_identity_warnings(meeting=meeting, texts=_all_texts(meeting, summary, items))
+    return identity_check(
+        texts=texts, case_ids=agenda_case_ids(meeting), checked_by=written_by, meeting=meeting
+    )
 
 
 def _stored_texts(meeting: Meeting) -> list[str]:
@@ -117,12 +83,14 @@ def _stored_texts(meeting: Meeting) -> list[str]:
     return _all_texts(meeting, summary or "", items)
 
 
-def _refuse_identity(meeting: Meeting) -> None:
-    codes = minutes_identity_warnings(meeting=meeting, texts=_stored_texts(meeting))
-    if codes:
+def _refuse_identity(meeting: Meeting, reader) -> None:
+    matches = minutes_identity_warnings(
+        meeting=meeting, texts=_stored_texts(meeting), reader=reader
+    )
+    if matches:
         raise ValidationError(
-            _("The minutes seem to name a child or family of case %(codes)s. Use the case code.")
-            % {"codes": ", ".join(codes)}
+            _("The minutes seem to name a child or family of %(cases)s. Use the case code.")
+            % {"cases": matches.describe()}
         )
 
 
@@ -131,7 +99,7 @@ def minutes_submit(*, meeting: Meeting, submitted_by) -> Minutes:
     require_secretary(meeting, submitted_by)
     if not Minutes.objects.filter(meeting=meeting).exists():
         raise ValidationError(_("Write the minutes first."))
-    _refuse_identity(meeting)
+    _refuse_identity(meeting, submitted_by)
     moved = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.DRAFT).update(
         status=Minutes.Status.SUBMITTED
     )
@@ -144,7 +112,7 @@ def minutes_submit(*, meeting: Meeting, submitted_by) -> Minutes:
 def minutes_approve(*, meeting: Meeting, approved_by) -> Minutes:
     """A coordinator approves: the minutes are shared with the member agencies."""
     require_coordinator(meeting, approved_by)
-    _refuse_identity(meeting)
+    _refuse_identity(meeting, approved_by)
     moved = Minutes.objects.filter(meeting=meeting, status=Minutes.Status.SUBMITTED).update(
         status=Minutes.Status.APPROVED, approved_by=approved_by, approved_at=timezone.now()
     )
@@ -163,7 +131,6 @@ def _works_at(user, agency) -> bool:
     return membership is not None and membership.agency_id == agency.pk
 
 
-@transaction.atomic
 def action_item_add(
     *,
     meeting: Meeting,
@@ -180,6 +147,11 @@ def action_item_add(
     errors = {}
     if not title.strip():
         errors["title"] = _("Say what must be done.")
+    elif identity_check(
+        texts=[title], case_ids=agenda_case_ids(meeting), checked_by=added_by, meeting=meeting
+    ):
+        # Checked before the item's transaction: the audit row outlives the refusal.
+        errors["title"] = _("The title seems to name a child or family: use the case code.")
     if not meeting.invitations.filter(agency=agency).exists():
         errors["agency"] = _("Assign an agency invited to the meeting.")
     if assignee is not None and not _works_at(assignee, agency):
@@ -190,7 +162,7 @@ def action_item_add(
         errors["due_on"] = _("The due date cannot be before the meeting.")
     if errors:
         raise ValidationError(errors)
-    return ActionItem.objects.create(
+    return ActionItem.objects.create(  # one row: its own transaction
         meeting=meeting,
         agenda_item=agenda_item,
         title=title.strip(),

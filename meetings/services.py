@@ -190,14 +190,22 @@ def _validate_times(starts_at, ends_at) -> dict[str, str]:
     return errors
 
 
-def _names_someone(text: str, meeting: Meeting | None, case: Case | None) -> bool:
-    """Whether a title shown to every invitee holds a known identity of the case(s)."""
-    from meetings.notulen import agenda_case_ids, identity_codes_in
+def _title_names_someone(
+    *, title: str, meeting: Meeting | None, case: Case | None, checked_by
+) -> bool:
+    """Whether a title shown to every invitee holds a known identity of the case(s).
+
+    Audited per matched case; a caller runs it before its own transaction, so the audit
+    row outlives the refusal it leads to."""
+    from meetings.identity_check import identity_check
+    from meetings.notulen import agenda_case_ids
 
     case_ids = agenda_case_ids(meeting) if meeting is not None else set()
     if case is not None:
         case_ids.add(case.pk)
-    return bool(case_ids) and bool(identity_codes_in([text], case_ids))
+    return bool(
+        identity_check(texts=[title], case_ids=case_ids, checked_by=checked_by, meeting=meeting)
+    )
 
 
 def _agency_id_of(user) -> int | None:
@@ -205,7 +213,6 @@ def _agency_id_of(user) -> int | None:
     return membership.agency_id if membership else None
 
 
-@transaction.atomic
 def meeting_schedule(
     *,
     organised_by,
@@ -242,7 +249,11 @@ def meeting_schedule(
             errors["agencies"] = _("Only agencies that can see the case may be invited.")
     elif case is not None:
         errors["case"] = _("Only a case conference is about one case.")
-    if case is not None and "case" not in errors and _names_someone(title, None, case):
+    if (
+        case is not None
+        and "case" not in errors
+        and _title_names_someone(title=title, meeting=None, case=case, checked_by=organised_by)
+    ):
         errors["title"] = _("The title seems to name a child or family: use the case code.")
     if not agencies:
         errors["agencies"] = _("Invite at least one agency.")
@@ -252,31 +263,33 @@ def meeting_schedule(
         errors["people"] = _("Invite people of the invited agencies only.")
     if errors:
         raise ValidationError(errors)
-    meeting = Meeting(
-        forum=forum,
-        kind=kind,
-        case=case,
-        title=title.strip(),
-        starts_at=starts_at,
-        ends_at=ends_at,
-        place=place,
-        online_link=online_link,
-        organised_by=organised_by,
-    )
-    meeting.full_clean()
-    meeting.save()
-    Invitation.objects.bulk_create(
-        [Invitation(meeting=meeting, agency=a) for a in agencies]
-        + [Invitation(meeting=meeting, agency_id=_agency_id_of(p), user=p) for p in people]
-    )
-    if case is not None:
-        AgendaItem.objects.create(meeting=meeting, position=0, title=_("The case"), case=case)
-    meeting_carry_over(meeting=meeting)
-    meeting_changed_emit(meeting=meeting, change="scheduled")
-    return meeting
+    # The checks above wrote only audit rows, kept even when they refuse; the meeting is
+    # written in one transaction.
+    with transaction.atomic():
+        meeting = Meeting(
+            forum=forum,
+            kind=kind,
+            case=case,
+            title=title.strip(),
+            starts_at=starts_at,
+            ends_at=ends_at,
+            place=place,
+            online_link=online_link,
+            organised_by=organised_by,
+        )
+        meeting.full_clean()
+        meeting.save()
+        Invitation.objects.bulk_create(
+            [Invitation(meeting=meeting, agency=a) for a in agencies]
+            + [Invitation(meeting=meeting, agency_id=_agency_id_of(p), user=p) for p in people]
+        )
+        if case is not None:
+            AgendaItem.objects.create(meeting=meeting, position=0, title=_("The case"), case=case)
+        meeting_carry_over(meeting=meeting)
+        meeting_changed_emit(meeting=meeting, change="scheduled")
+        return meeting
 
 
-@transaction.atomic
 def agenda_item_add(
     *, meeting: Meeting, added_by, title: str, case: Case | None = None
 ) -> AgendaItem:
@@ -288,16 +301,18 @@ def agenda_item_add(
         errors["title"] = _("Name the agenda item.")
     if case is not None and not Case.objects.visible_to(added_by).filter(pk=case.pk).exists():
         errors["case"] = _("Choose a case you may see.")
-    elif _names_someone(title, meeting, case):
+    elif _title_names_someone(title=title, meeting=meeting, case=case, checked_by=added_by):
         errors["title"] = _("The title seems to name a child or family: use the case code.")
     if meeting.status == Meeting.Status.CANCELLED:
         errors["title"] = _("A cancelled meeting has no agenda.")
     if errors:
         raise ValidationError(errors)
-    last = meeting.agenda.order_by("-position").values_list("position", flat=True).first() or 0
-    return AgendaItem.objects.create(
-        meeting=meeting, position=last + 1, title=title.strip(), case=case
-    )
+    # The title's check wrote only audit rows, kept even when it refuses.
+    with transaction.atomic():
+        last = meeting.agenda.order_by("-position").values_list("position", flat=True).first()
+        return AgendaItem.objects.create(
+            meeting=meeting, position=(last or 0) + 1, title=title.strip(), case=case
+        )
 
 
 @transaction.atomic

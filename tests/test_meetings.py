@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from agencies.models import Agency, Notification
-from cases.models import CaseParty, Person
+from cases.models import AuditEvent, CaseParty, Person
 from cases.services import case_open
 from meetings import notulen, services
 from meetings.models import (
@@ -18,6 +18,7 @@ from meetings.models import (
     Forum,
     Invitation,
     Meeting,
+    Minutes,
     Reminder,
     Schedule,
     ScheduleException,
@@ -284,14 +285,13 @@ def test_minutes_naming_a_child_are_flagged_and_cannot_be_approved(
         summary="Dibahas kondisi anak notulen rahasia di sekolah.",
         items={item.pk: ("Diskusi", "Keputusan")},
     )
-    assert warnings == [case.code]
-    with pytest.raises(ValidationError):
+    # gita may not reveal the Dinsos child's identity: she is warned, not told which case.
+    assert warnings and warnings.named == () and warnings.unnamed == 1
+    with pytest.raises(ValidationError) as refused:
         notulen.minutes_submit(meeting=meeting, submitted_by=gita)
-    assert (
-        notulen.minutes_save(
-            meeting=meeting, written_by=gita, summary=f"Dibahas kasus {case.code}.", items={}
-        )
-        == []
+    assert case.code not in str(refused.value)
+    assert not notulen.minutes_save(
+        meeting=meeting, written_by=gita, summary=f"Dibahas kasus {case.code}.", items={}
     )
     notulen.minutes_submit(meeting=meeting, submitted_by=gita)
     with pytest.raises(PermissionDenied):
@@ -499,9 +499,111 @@ def test_the_identity_check_catches_other_spellings(forum, fajar, gita, dinsos, 
     CaseParty.objects.create(case=case, person=child, part=CaseParty.Part.CHILD)
     meeting = held_meeting(forum, fajar)
     meeting.agenda.create(title="Kasus", case=case)
-    assert notulen.minutes_save(meeting=meeting, written_by=gita, summary=text, items={}) == [
-        case.code
-    ]
+    assert notulen.minutes_save(meeting=meeting, written_by=gita, summary=text, items={})
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rapat di ruang 6471014, nomor surat 302140001",  # the NIK's digits, two numbers
+        "Hubungi 0812 3456 7890 1",  # a longer number holding the phone
+    ],
+)
+def test_numbers_are_compared_whole(forum, fajar, gita, dinsos, hadi, text):
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="sedang")
+    child = Person.objects.create(
+        name="Anak", sex="P", phone="081234567890", nik="6471014302140001"
+    )
+    CaseParty.objects.create(case=case, person=child, part=CaseParty.Part.CHILD)
+    meeting = held_meeting(forum, fajar)
+    meeting.agenda.create(title="Kasus", case=case)
+    assert not notulen.minutes_save(meeting=meeting, written_by=gita, summary=text, items={})
+
+
+# --- The identity check is no oracle: audited, and naming a case only to its entitled ------
+
+
+@pytest.fixture
+def case_with_child(dinsos, hadi):
+    case = case_open(opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="sedang")
+    child = Person.objects.create(
+        name="Anak Kusumawardani", sex="P", school="SDN 012 Balikpapan", nik="6471014302140001"
+    )
+    CaseParty.objects.create(case=case, person=child, part=CaseParty.Part.CHILD)
+    return case
+
+
+def identity_matches_audited(case, actor) -> list[list[str]]:
+    return list(
+        AuditEvent.objects.filter(
+            case=case, actor=actor, action=AuditEvent.Action.IDENTITY_MATCH
+        ).values_list("fields", flat=True)
+    )
+
+
+def test_a_secretary_who_may_not_reveal_the_child_learns_no_case_and_is_audited(
+    forum, fajar, gita, case_with_child
+):
+    meeting = held_meeting(forum, fajar)
+    meeting.agenda.create(title="Kasus", case=case_with_child)
+    quiet = notulen.minutes_save(meeting=meeting, written_by=gita, summary="Andi", items={})
+    assert not quiet and identity_matches_audited(case_with_child, gita) == []
+    matches = notulen.minutes_save(
+        meeting=meeting, written_by=gita, summary="Kusumawardani di SDN 012 Balikpapan", items={}
+    )
+    assert matches.named == () and matches.unnamed == 1
+    assert case_with_child.code not in matches.describe()
+    # The trail holds who checked and which fields matched, never the text or the values.
+    assert identity_matches_audited(case_with_child, gita) == [["name", "school"]]
+    event = AuditEvent.objects.get(action=AuditEvent.Action.IDENTITY_MATCH)
+    assert (event.object_type, event.object_id) == ("meetings.meeting", str(meeting.pk))
+
+
+def test_a_writer_who_may_reveal_the_child_is_told_which_case(
+    forum, fajar, dinsos, budi, case_with_child
+):
+    # budi supervises at Dinsos, the lead agency, and organises (so writes) the meeting.
+    meeting = future_meeting(forum, fajar, forum=None, organised_by=budi, agencies=[dinsos])
+    meeting.agenda.create(title="Kasus", case=case_with_child)
+    matches = notulen.minutes_save(
+        meeting=meeting, written_by=budi, summary="Kusumawardani hadir", items={}
+    )
+    assert matches.named == (case_with_child.code,) and matches.unnamed == 0
+    assert identity_matches_audited(case_with_child, budi) == [["name"]]
+
+
+def test_a_refused_title_keeps_its_audit_row(forum, fajar, gita, dinsos, budi, case_with_child):
+    meeting = future_meeting(forum, fajar, forum=None, organised_by=budi, agencies=[dinsos])
+    with pytest.raises(ValidationError):
+        services.agenda_item_add(
+            meeting=meeting, added_by=budi, title="Soal Kusumawardani", case=case_with_child
+        )
+    assert identity_matches_audited(case_with_child, budi) == [["name"]]
+    assert not meeting.agenda.filter(case=case_with_child).exists()
+    held = held_meeting(forum, fajar)
+    held.agenda.create(title="Kasus", case=case_with_child)
+    with pytest.raises(ValidationError) as refused:
+        notulen.action_item_add(
+            meeting=held,
+            added_by=gita,
+            title="Antar Kusumawardani ke sekolah",
+            agency=dinsos,
+            due_on=timezone.localdate() + datetime.timedelta(days=7),
+        )
+    assert "title" in refused.value.message_dict
+    assert not held.action_items.exists()
+    assert identity_matches_audited(case_with_child, gita) == [["name"]]
+
+
+def test_minutes_cannot_carry_a_list_of_numbers_to_test(forum, fajar, gita, case_with_child):
+    meeting = held_meeting(forum, fajar)
+    meeting.agenda.create(title="Kasus", case=case_with_child)
+    serials = " ".join(f"NIK 647101430214{serial:04d}," for serial in range(1, 60))
+    with pytest.raises(ValidationError) as refused:
+        notulen.minutes_save(meeting=meeting, written_by=gita, summary=serials, items={})
+    assert "summary" in refused.value.message_dict
+    assert not Minutes.objects.filter(meeting=meeting).exists()
+    assert identity_matches_audited(case_with_child, gita) == []
 
 
 def test_an_agenda_title_naming_the_child_is_refused(forum, fajar, dinsos, hadi, budi):

@@ -30,6 +30,9 @@ class AuditEvent(models.Model):
         GRANT = "grant", _("Granted access")
         REVOKE = "revoke", _("Revoked access")
         EXPORT = "export", _("Exported")
+        # A text written for a meeting seemed to hold this case's identity: the check
+        # read it, and the writer learnt one bit of it.
+        IDENTITY_MATCH = "identity_match", _("A meeting text matched the identity")
 
     at = models.DateTimeField(_("at"), default=timezone.now, db_index=True)
     actor = models.ForeignKey(

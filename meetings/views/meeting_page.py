@@ -104,12 +104,12 @@ def meeting_page_context(request, meeting: Meeting, **forms) -> dict:
             .select_related("agency", "assignee", "agenda_item")
         )
     may_write_minutes = is_secretary and meeting.status != Meeting.Status.CANCELLED and not approved
-    identity_codes = []
+    identity_matches = None
     if may_write_minutes and minutes is not None:
         texts = [minutes.summary, *(item.title for item in action_items)]
         for item in agenda:
             texts += [item.discussion, item.decisions]
-        identity_codes = minutes_identity_warnings(meeting=meeting, texts=texts)
+        identity_matches = minutes_identity_warnings(meeting=meeting, texts=texts, reader=user)
 
     zone_name = meeting_zone_name(meeting, user)
     context = {
@@ -136,7 +136,7 @@ def meeting_page_context(request, meeting: Meeting, **forms) -> dict:
         "may_approve": is_coordinator
         and minutes is not None
         and minutes.status == Minutes.Status.SUBMITTED,
-        "identity_codes": identity_codes,
+        "identity_matches": identity_matches,
         "action_items": action_items,
         "may_add_action": may_write_minutes,
         "is_secretary": is_secretary,
@@ -249,7 +249,7 @@ def _minutes_save(request, meeting):
     if not form.is_valid():
         return {"minutes_form": form}
     try:
-        codes = minutes_save(
+        matches = minutes_save(
             meeting=meeting,
             written_by=request.user,
             summary=form.cleaned_data["summary"],
@@ -258,14 +258,14 @@ def _minutes_save(request, meeting):
     except ValidationError as error:
         add_form_errors(request, form, error)
         return {"minutes_form": form}
-    if codes:
+    if matches:
         messages.warning(
             request,
             _(
                 "The minutes are saved as a draft, but they seem to name a child or family of "
-                "case %(codes)s. Use the case code only: until then they cannot be submitted."
+                "%(cases)s. Use the case code only: until then they cannot be submitted."
             )
-            % {"codes": ", ".join(codes)},
+            % {"cases": matches.describe()},
         )
     else:
         messages.success(request, _("The minutes are saved as a draft."))
