@@ -292,6 +292,15 @@ def test_an_ended_referral_ends_the_case_updates(case, ani, sari, uptd_ppa, eko,
     assert not sent_to(uptd_ppa).exists()
 
 
+def test_a_deactivated_agency_hears_nothing_more(case, ani, sari, uptd_ppa, eko, receiver):
+    hook(uptd_ppa, receiver.url, eko, events=["case.updated"])
+    referral = send(case, ani, uptd_ppa, sections=("kejadian",))
+    services.referral_accept(referral=referral, accepted_by=sari)
+    Agency.objects.filter(pk=uptd_ppa.pk).update(is_active=False)
+    case_update(case=case, updated_by=ani, expected_version=1, changes={"risk_level": "tinggi"})
+    assert not sent_to(uptd_ppa).exists()
+
+
 @pytest.fixture
 def meeting(fajar, dinsos, uptd_ppa):
     starts = timezone.now() + timedelta(days=3)
@@ -465,6 +474,16 @@ def test_an_attempt_being_sent_by_one_worker_is_not_sent_by_another(delivery, re
     assert claimed.attempts == 1
     assert webhook_deliver(delivery_id=delivery.pk) == "skipped"  # the second finds it taken
     assert receiver.requests == []
+
+
+def test_a_delivery_queued_before_its_agency_was_deactivated_is_not_sent(
+    delivery, receiver, uptd_ppa
+):
+    Agency.objects.filter(pk=uptd_ppa.pk).update(is_active=False)
+    assert webhook_deliver(delivery_id=delivery.pk) == "abandoned"
+    assert receiver.requests == []
+    delivery.refresh_from_db()
+    assert delivery.status == WebhookDelivery.Status.ABANDONED
 
 
 def test_failures_are_retried_later_and_later(delivery, receiver, uptd_ppa):

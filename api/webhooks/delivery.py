@@ -166,7 +166,7 @@ def _claim(delivery_id: int, now) -> WebhookDelivery | None:
         delivery.queued_at = None
         delivery.last_attempt_at = now
         delivery.save(update_fields=["attempts", "next_attempt_at", "queued_at", "last_attempt_at"])
-    return WebhookDelivery.objects.select_related("endpoint").get(pk=delivery_id)
+    return WebhookDelivery.objects.select_related("endpoint__agency").get(pk=delivery_id)
 
 
 def _record(delivery: WebhookDelivery, **fields) -> bool:
@@ -208,10 +208,13 @@ def _record_failure(delivery: WebhookDelivery, status_code: int | None, error: s
 
 
 def _refusal(delivery: WebhookDelivery) -> str:
-    """Why this attempt is not even tried: the endpoint was switched off meanwhile, or
-    earlier attempts ended without a result (their worker died) until none were left."""
+    """Why this attempt is not even tried: the endpoint or its agency was switched off
+    meanwhile, or earlier attempts ended without a result (their worker died) until none
+    were left."""
     if not delivery.endpoint.is_active:
         return _("The endpoint was disabled.")
+    if not delivery.endpoint.agency.is_active:
+        return _("The agency was deactivated.")
     if delivery.attempts > settings.WEBHOOK_MAX_ATTEMPTS:
         return _("No attempts left.")
     return ""

@@ -16,12 +16,16 @@ from api.models import WebhookDelivery, WebhookEndpoint
 
 
 def endpoints_for(event: str, agency_ids: Iterable[int]) -> list[WebhookEndpoint]:
-    """Active endpoints of these agencies subscribed to ``event``. The subscription is
-    read in Python: JSON containment is not portable to the embedded SQLite default."""
+    """Active endpoints of these active agencies subscribed to ``event`` (a deactivated
+    agency's software hears nothing more, as its people and tokens are refused). The
+    subscription is read in Python: JSON containment is not portable to the embedded
+    SQLite default."""
     agency_ids = set(agency_ids)
     if not agency_ids:
         return []
-    endpoints = WebhookEndpoint.objects.filter(agency_id__in=agency_ids, is_active=True).only(
+    endpoints = WebhookEndpoint.objects.filter(
+        agency_id__in=agency_ids, is_active=True, agency__is_active=True
+    ).only(
         "pk", "agency_id", "events", "is_active"
     )
     return [endpoint for endpoint in endpoints if endpoint.wants(event)]
