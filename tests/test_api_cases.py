@@ -222,6 +222,17 @@ def test_the_detail_has_every_section_for_the_lead_with_an_etag_and_an_audit(api
     assert AuditEvent.objects.filter(actor=ani, case=case, action="view").count() == 1
 
 
+def test_the_incident_place_is_read_no_finer_than_the_kecamatan(
+    api, case, ani, sari, citra, uptd_ppa
+):
+    Case.objects.filter(pk=case.pk).update(incident_village_id="64.71.01.1001")
+    refer(case, ani, sari, citra, uptd_ppa, ["kejadian"])
+    for reader in (ani, citra):  # the lead's caseworker, and a partner without the identity
+        response = signed_in(api, reader).get(url(case))
+        assert response.json()["incident"]["incident_district"] == "64.71.01"
+        assert "64.71.01.1001" not in response.content.decode()
+
+
 def test_a_referred_agency_reads_only_the_shared_sections(api, case, ani, sari, citra, uptd_ppa):
     refer(case, ani, sari, citra, uptd_ppa, ["identitas", "asesmen"])
     signed_in(api, citra)

@@ -64,8 +64,9 @@ def test_a_hotline_records_a_complaint_and_gets_no_identity_back(hotline, dinsos
     data = response.json()
     assert data["status"] == "diterima" and data["children"][0]["pseudonym"].startswith("AH")
     body = response.content.decode()
-    for secret in (CHILD, NIK, "Terlapor", "Pelapor", "Jl. Contoh", NARRATIVE):
+    for secret in (CHILD, NIK, "Terlapor", "Pelapor", "Jl. Contoh", NARRATIVE, "64.71.01.1001"):
         assert secret not in body
+    assert data["incident_district"] == "64.71.01"  # the village is below the kecamatan
     complaint = Complaint.objects.get()
     assert (complaint.agency, complaint.channel) == (dinsos, "telepon")
     assert complaint.reporter.name == "Pelapor Rahasia"

@@ -25,9 +25,7 @@ def endpoints_for(event: str, agency_ids: Iterable[int]) -> list[WebhookEndpoint
         return []
     endpoints = WebhookEndpoint.objects.filter(
         agency_id__in=agency_ids, is_active=True, agency__is_active=True
-    ).only(
-        "pk", "agency_id", "events", "is_active"
-    )
+    ).only("pk", "agency_id", "events", "is_active")
     return [endpoint for endpoint in endpoints if endpoint.wants(event)]
 
 

@@ -1,8 +1,9 @@
 """How complaints read and are sent over the API.
 
 Reads carry no identity: children as pseudonyms, no reporter, no address below the
-village. Staff intake sends what the web intake form asks (identity goes in, encrypted
-at rest); the public sends what the public form asks, and gets only a tracking code.
+kecamatan (the village sent in comes back as its kecamatan). Staff intake sends what the
+web intake form asks (identity goes in, encrypted at rest); the public sends what the
+public form asks, and gets only a tracking code.
 """
 
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +13,7 @@ from rest_framework.settings import api_settings
 
 from agencies.models import Region
 from cases.api.inputs import PERSON_INPUT_FIELDS, BirthDateCheck
-from cases.api.serializers import ChildSerializer, ReadSerializer
+from cases.api.serializers import ChildSerializer, DistrictOfVillageField, ReadSerializer
 from cases.intake import COMPLAINT_INTAKE_FIELDS
 from cases.models import Complaint, ComplaintParty, Person
 from cases.models.choices import PerpetratorRelationship, Sex, ViolenceForm
@@ -36,6 +37,7 @@ class ComplaintSerializer(ReadSerializer):
 
     violence_forms = serializers.ListField(child=serializers.ChoiceField(ViolenceForm.choices))
     case = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    incident_district = DistrictOfVillageField(source="incident_village_id")
     children = serializers.SerializerMethodField()
     status = serializers.ChoiceField(
         source="public_status",
@@ -55,7 +57,7 @@ class ComplaintSerializer(ReadSerializer):
             "incident_date",
             "incident_date_is_approximate",
             "place_type",
-            "incident_village",
+            "incident_district",
             "violence_forms",
             "tpks_offence",
             "reporter_is_anonymous",

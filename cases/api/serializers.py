@@ -184,6 +184,17 @@ class CaseRowSerializer(ReadSerializer):
         ]
 
 
+class DistrictOfVillageField(serializers.CharField):
+    """The kecamatan of a village code ("64.71.01" of "64.71.01.1001"). An address below
+    the kecamatan is identity (the web shows no village either), so a read carries no more."""
+
+    def __init__(self, **kwargs):
+        super().__init__(read_only=True, allow_null=True, **kwargs)
+
+    def to_representation(self, value) -> str:
+        return str(value)[:8]
+
+
 class ViolenceFormSerializer(serializers.Serializer):
     form = serializers.ChoiceField(choices=ViolenceForm.choices)
     tpks_offence = serializers.ChoiceField(choices=TpksOffence.choices, allow_blank=True)
@@ -194,6 +205,7 @@ class IncidentSerializer(ReadSerializer):
     without identity access (narratives may name people)."""
 
     violence_forms = ViolenceFormSerializer(many=True)
+    incident_district = DistrictOfVillageField(source="incident_village_id")
     chronology = serializers.SerializerMethodField()
 
     class Meta:
@@ -205,7 +217,7 @@ class IncidentSerializer(ReadSerializer):
             "place_type",
             "incident_date",
             "incident_date_is_approximate",
-            "incident_village",
+            "incident_district",
             "chronology",
         ]
         read_only_fields = fields
