@@ -3,6 +3,7 @@ conferences between; invitations, minutes, agendas and action items for each."""
 
 # ruff: noqa: S608
 
+from agencies.models import Membership
 from agencies.roles import Role
 from bench.dataset_pools import pool_join
 from bench.dataset_sql import chance, literal, pick, table, weighted
@@ -140,6 +141,8 @@ def meetings_insert(load) -> int:
             "online_link": "''",
             "status": "x.status",
             "organised_by": "x.organiser",
+            "organiser_agency": f"(SELECT mb.agency_id FROM {table(Membership)} mb "
+            "WHERE mb.user_id = x.organiser)",
             "sequence": "0",
             "created_at": "x.starts_at - interval '14 days'",
             "updated_at": f"least(x.starts_at, {load.at})",

@@ -53,6 +53,7 @@ def _past_meeting(forum, people, agencies, months_ago: int) -> None:
         place=forum.default_place,
         status=Meeting.Status.HELD,
         organised_by=people["fajar"],
+        organiser_agency=people["fajar"].membership.agency,
     )
     for index, agency in enumerate(agencies):
         Invitation.objects.create(

@@ -35,21 +35,19 @@ def require_runner(meeting: Meeting, user) -> None:
 
 
 def require_secretary(meeting: Meeting, user) -> None:
-    forum = meeting.forum
-    if forum is None:
-        if meeting.organised_by_id != user.pk:
-            raise PermissionDenied
-    elif forum.secretary_id != user.pk and not forum.coordinators.filter(pk=user.pk).exists():
-        raise PermissionDenied
+    """The forum's secretary or coordinators write the minutes; without a forum, the
+    organiser. Both are the meeting's runners (``Meeting.objects.editable_by``)."""
+    require_runner(meeting, user)
 
 
 def require_coordinator(meeting: Meeting, user) -> None:
-    forum = meeting.forum
-    if forum is None:
-        if meeting.organised_by_id != user.pk:
-            raise PermissionDenied
-        return
-    if Role.COORDINATOR not in roles_of(user) or not forum.coordinators.filter(pk=user.pk).exists():
+    """Approves the minutes: a coordinator of the forum holding the role, or a forum-less
+    meeting's organiser, while at an agency the meeting is for."""
+    require_runner(meeting, user)
+    if meeting.forum_id is not None and not (
+        Role.COORDINATOR in roles_of(user)
+        and meeting.forum.coordinators.filter(pk=user.pk).exists()
+    ):
         raise PermissionDenied
 
 
@@ -276,6 +274,7 @@ def meeting_schedule(
             place=place,
             online_link=online_link,
             organised_by=organised_by,
+            organiser_agency_id=_agency_id_of(organised_by),
         )
         meeting.full_clean()
         meeting.save()

@@ -9,6 +9,7 @@ them every meeting and action item here is a 404 and absent from every list.
 import datetime
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -527,3 +528,60 @@ def test_an_offset_postgresql_cannot_take_is_never_a_server_error(api, ani):
     as_user(api, ani)
     response = api.get("/api/v1/meetings/", {"updated_since": "2026-01-01T00:00:00+23:59"})
     assert response.status_code in (200, 400)
+
+
+# --- Who moves to another agency leaves its meetings behind -----------------------------------
+
+
+def moved(user, agency):
+    """The admin moves the person's membership to another agency (their roles stay); the
+    person as their next request loads them."""
+    user.membership.agency = agency
+    user.membership.save(update_fields=["agency"])
+    return type(user).objects.get(pk=user.pk)
+
+
+def test_an_organiser_who_moves_agency_leaves_their_case_conference_behind(
+    api, case, budi, dinsos, uptd_ppa
+):
+    conference = meeting_schedule(
+        organised_by=budi,
+        kind=Meeting.Kind.CASE_CONFERENCE,
+        title="Konferensi kasus",
+        starts_at=later(),
+        ends_at=later(hour=11),
+        agencies=[dinsos],
+        case=case,
+    )
+    assert conference.organiser_agency == dinsos
+    started(conference)
+    [agenda] = conference.agenda.all()
+    minutes_save(
+        meeting=conference, written_by=budi, summary="Ringkas", items={agenda.pk: ("Rahasia", "")}
+    )
+    minutes_submit(meeting=conference, submitted_by=budi)
+    minutes_approve(meeting=conference, approved_by=budi)
+    assert as_user(api, budi).get(f"/api/v1/meetings/{conference.pk}/").status_code == 200
+
+    budi = moved(budi, uptd_ppa)
+    as_user(api, budi)
+    assert api.get(f"/api/v1/meetings/{conference.pk}/").status_code == 404
+    assert api.get("/api/v1/meetings/").json()["results"] == []
+    assert not Meeting.objects.editable_by(budi).exists()
+    with pytest.raises(PermissionDenied):
+        minutes_save(meeting=conference, written_by=budi, summary="Lagi", items={})
+
+
+def test_forum_runners_who_move_out_of_its_member_agencies_leave_it_behind(
+    api, forum, meeting, fajar, gita, uptd_ppa
+):
+    assert Forum.objects.editable_by(fajar).filter(pk=forum.pk).exists()
+    fajar, gita = (moved(runner, uptd_ppa) for runner in (fajar, gita))  # UPTD: no member
+    for runner in (fajar, gita):
+        assert not Forum.objects.visible_to(runner).exists()
+        assert not Meeting.objects.visible_to(runner).exists()
+        assert not Meeting.objects.editable_by(runner).exists()
+        assert as_user(api, runner).get(f"/api/v1/meetings/{meeting.pk}/").status_code == 404
+    assert not Forum.objects.editable_by(fajar).exists()
+    with pytest.raises(PermissionDenied):
+        minutes_save(meeting=meeting, written_by=gita, summary="Ringkas", items={})

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agencies.models import Agency, Region
@@ -17,21 +16,21 @@ from agencies.roles import Role, membership_of, roles_of
 
 class ForumQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Forums the user's agency is a member of, and those the user runs."""
+        """Forums the user's agency is a member of. A forum's coordinators and secretary
+        run it from a member agency: who moves to another agency leaves it behind."""
         from meetings.models.meetings import takes_part_in_meetings
 
         if not takes_part_in_meetings(user):
             return self.none()
-        membership = membership_of(user)
-        return self.filter(
-            Q(member_agencies=membership.agency_id) | Q(coordinators=user) | Q(secretary=user)
-        ).distinct()
+        return self.filter(member_agencies=membership_of(user).agency_id).distinct()
 
     def editable_by(self, user):
-        """Forums the user coordinates, while holding the coordinator role."""
+        """Forums the user coordinates, while holding the coordinator role at a member
+        agency."""
         if Role.COORDINATOR not in roles_of(user):
             return self.none()
-        return self.filter(coordinators=user).distinct()
+        agency_id = membership_of(user).agency_id
+        return self.filter(coordinators=user, member_agencies=agency_id).distinct()
 
 
 class Forum(models.Model):

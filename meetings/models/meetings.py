@@ -26,30 +26,45 @@ def takes_part_in_meetings(user) -> bool:
     return membership_of(user) is not None and not roles_of(user).isdisjoint(MEETING_ROLES)
 
 
+def runs_meeting(user, agency_id, via: str = "") -> Q:
+    """The personal ways to run a meeting (``via`` prefixes the path from another model):
+    coordinating or being secretary of its forum, or having called a meeting without a
+    forum. Each counts only while the person works at an agency the meeting is for (a
+    member of the forum; the agency the organiser called it from): someone who moves
+    agency leaves these meetings behind, as they leave their cases."""
+    return (
+        Q(**{f"{via}forum__coordinators": user, f"{via}forum__member_agencies": agency_id})
+        | Q(**{f"{via}forum__secretary": user, f"{via}forum__member_agencies": agency_id})
+        | Q(
+            **{
+                f"{via}forum__isnull": True,
+                f"{via}organised_by": user,
+                f"{via}organiser_agency_id": agency_id,
+            }
+        )
+    )
+
+
 class MeetingQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Meetings the user's agency or the user is invited to, and those of forums the
-        user runs. A case conference invites only agencies that can see the case, and
-        belongs to no forum, so forum runners have no way in."""
+        """Meetings the user's agency is invited to (a person invited by name is invited
+        with their agency), and those the user runs. A case conference invites only
+        agencies that can see the case, and belongs to no forum, so forum runners have no
+        way in."""
         if not takes_part_in_meetings(user):
             return self.none()
-        membership = membership_of(user)
+        agency_id = membership_of(user).agency_id
         return self.filter(
-            Q(invitations__agency_id=membership.agency_id)
-            | Q(invitations__user=user)
-            | Q(forum__coordinators=user)
-            | Q(forum__secretary=user)
-            | Q(organised_by=user)
+            Q(invitations__agency_id=agency_id) | runs_meeting(user, agency_id)
         ).distinct()
 
     def editable_by(self, user):
         """The forum's coordinators and secretary; for a meeting without a forum, its
-        organiser."""
-        if membership_of(user) is None:
+        organiser (each while at an agency the meeting is for)."""
+        membership = membership_of(user)
+        if membership is None:
             return self.none()
-        return self.filter(
-            Q(forum__coordinators=user) | Q(forum__secretary=user) | Q(organised_by=user)
-        ).distinct()
+        return self.filter(runs_meeting(user, membership.agency_id)).distinct()
 
     def upcoming(self, now=None):
         return self.filter(
@@ -100,6 +115,10 @@ class Meeting(models.Model):
     )
     organised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    # The agency the organiser called the meeting from: they run it only while there.
+    organiser_agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # RFC 5545 SEQUENCE: calendars replace the event when it grows.
     sequence = models.PositiveIntegerField(default=0, editable=False)

@@ -49,16 +49,12 @@ class ActionItemQuerySet(models.QuerySet):
         secretary, a forum-less meeting's organiser); for anyone else only items of
         approved minutes: of meetings they may see, or assigned to them or their agency.
         Before approval (and its identity check) nothing leaves the runners."""
-        from meetings.models.meetings import Meeting, takes_part_in_meetings
+        from meetings.models.meetings import Meeting, runs_meeting, takes_part_in_meetings
 
         if not takes_part_in_meetings(user):
             return self.none()
         membership = membership_of(user)
-        runs = (
-            Q(meeting__forum__coordinators=user)
-            | Q(meeting__forum__secretary=user)
-            | Q(meeting__forum__isnull=True, meeting__organised_by=user)
-        )
+        runs = runs_meeting(user, membership.agency_id, via="meeting__")
         readers = (
             Q(meeting__in=Meeting.objects.visible_to(user))
             | Q(agency_id=membership.agency_id)

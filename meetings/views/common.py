@@ -8,10 +8,10 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 
 from agencies.models import Agency
-from agencies.roles import Role, agency_of, has_role
+from agencies.roles import Role, agency_of, has_role, membership_of
 from cases.models import CaseParty
 from meetings.models import Meeting, Minutes
-from meetings.models.meetings import MEETING_ROLES
+from meetings.models.meetings import MEETING_ROLES, runs_meeting
 
 # The menu offers the meeting pages to these roles (agencies/navigation.py).
 
@@ -62,11 +62,12 @@ def passes(check, meeting: Meeting, user) -> bool:
 def released_to(queryset, user):
     """Action items of approved minutes; before approval only the forum's runners (and a
     forum-less meeting's organiser) see them. Narrows ``ActionItem.visible_to``."""
+    membership = membership_of(user)
+    if membership is None:
+        return queryset.none()
     return queryset.filter(
         Q(meeting__minutes__status=Minutes.Status.APPROVED)
-        | Q(meeting__forum__coordinators=user)
-        | Q(meeting__forum__secretary=user)
-        | Q(meeting__forum__isnull=True, meeting__organised_by=user)
+        | runs_meeting(user, membership.agency_id, via="meeting__")
     )
 
 
