@@ -5,7 +5,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from cases.encryption import fernet
+from cases.encryption import fernet, rotate_stored_file
 from cases.models import AuditEvent, Case, CaseDocument
 from cases.services import audit_record
 
@@ -84,13 +84,5 @@ def document_open(*, document: CaseDocument, opened_by, ip_address=None) -> byte
 
 def documents_reencrypt() -> int:
     """Re-encrypt every stored document under the current key (key rotation)."""
-    rewritten = 0
-    for document in CaseDocument.objects.only("file").iterator():
-        with document.file.open("rb") as stored:
-            token = stored.read()
-        rotated = fernet().rotate(token)
-        if rotated != token:
-            with document.file.storage.open(document.file.name, "wb") as stored:
-                stored.write(rotated)
-            rewritten += 1
-    return rewritten
+    documents = CaseDocument.objects.only("file").iterator()
+    return sum(rotate_stored_file(document, "file") for document in documents)

@@ -112,20 +112,26 @@ def encrypted_columns() -> list[tuple[type[models.Model], str]]:
 
 
 def rotate_column(model: type[models.Model], column: str, *, batch_size: int = 1000) -> int:
-    """Re-encrypt one column under the current key without ever decrypting to Python
-    objects that could end up in logs; returns the number of values rewritten."""
+    """Re-encrypt one column (text tokens, or bytes in a binary column) under the current
+    key without ever decrypting to Python objects that could end up in logs; returns the
+    number of values rewritten.
+
+    Each value is written back only if it is still the token read: a value the app saved
+    meanwhile is already under the current key, and must not be put back as it was."""
     from django.db import connection, transaction
 
     table = connection.ops.quote_name(model._meta.db_table)
     quoted = connection.ops.quote_name(column)
     pk = connection.ops.quote_name(model._meta.pk.column)
+    binary = isinstance(model._meta.get_field(column), models.BinaryField)
+    not_empty = f"length({quoted}) > 0" if binary else f"{quoted} <> ''"
     rewritten = 0
     last_pk = None
     while True:
         with connection.cursor() as cursor:
             after = f"AND {pk} > %s" if last_pk is not None else ""
             cursor.execute(
-                f"SELECT {pk}, {quoted} FROM {table} WHERE {quoted} <> '' {after} "  # noqa: S608
+                f"SELECT {pk}, {quoted} FROM {table} WHERE {not_empty} {after} "  # noqa: S608
                 f"ORDER BY {pk} LIMIT %s",
                 [last_pk, batch_size] if last_pk is not None else [batch_size],
             )
@@ -134,9 +140,30 @@ def rotate_column(model: type[models.Model], column: str, *, batch_size: int = 1
             return rewritten
         with transaction.atomic(), connection.cursor() as cursor:
             for row_pk, token in rows:
+                rotated = fernet().rotate(bytes(token)) if binary else reencrypt(token)
                 cursor.execute(
-                    f"UPDATE {table} SET {quoted} = %s WHERE {pk} = %s",  # noqa: S608
-                    [reencrypt(token), row_pk],
+                    f"UPDATE {table} SET {quoted} = %s "  # noqa: S608
+                    f"WHERE {pk} = %s AND {quoted} = %s",
+                    [rotated, row_pk, token],
                 )
-        rewritten += len(rows)
+                rewritten += cursor.rowcount
         last_pk = rows[-1][0]
+
+
+def rotate_stored_file(record: models.Model, field_name: str) -> bool:
+    """Re-encrypt one stored file under the current key: the new token goes to a new file,
+    the record points at it, and only then is the old file removed, so a crash midway
+    never leaves a record without a readable file. True when the file was rewritten."""
+    from django.core.files.base import ContentFile
+
+    stored_file = getattr(record, field_name)
+    with stored_file.open("rb") as stored:
+        token = stored.read()
+    rotated = fernet().rotate(token)
+    if rotated == token:
+        return False
+    old_name, storage = stored_file.name, stored_file.storage
+    new_name = storage.save(old_name, ContentFile(rotated))
+    type(record).objects.filter(pk=record.pk).update(**{field_name: new_name})
+    storage.delete(old_name)
+    return True
