@@ -67,6 +67,16 @@ def _new_version() -> dict:
     return {"version": F("version") + 1, "updated_at": timezone.now()}
 
 
+def _write_case_from(case: Case, version: int | None, **fields) -> None:
+    """Write the case's own fields (and a new version) only if it is still at ``version``
+    (by default the version it was read at): a change saved by someone else in between
+    is refused, not overwritten. The row stays locked until the transaction ends."""
+    version = case.version if version is None else version
+    written = Case.objects.filter(pk=case.pk, version=version).update(**fields, **_new_version())
+    if written != 1:
+        raise ValidationError(_("Someone changed the case meanwhile. Reload and try again."))
+
+
 def _move(case: Case, by, expected: str, to: str, **fields) -> Case:
     """Move ``case`` from ``expected`` to ``to`` unless someone moved it meanwhile."""
     if case.status != expected:
@@ -239,12 +249,7 @@ def case_assign(
     chosen = {lead_caseworker.pk, *(member.pk for member in team)}
     if caseworkers.filter(pk__in=chosen).count() != len(chosen):
         raise ValidationError(_("Choose caseworkers of the lead agency."))
-    version = case.version if expected_version is None else expected_version
-    assigned = Case.objects.filter(pk=case.pk, version=version).update(
-        lead_caseworker=lead_caseworker, version=F("version") + 1, updated_at=timezone.now()
-    )
-    if assigned != 1:
-        raise ValidationError(_("Someone changed the case meanwhile. Reload and try again."))
+    _write_case_from(case, expected_version, lead_caseworker=lead_caseworker)
     CaseTeamMember.objects.filter(case=case).exclude(user__in=team).delete()
     for member in team:
         CaseTeamMember.objects.get_or_create(case=case, user=member)
@@ -342,14 +347,17 @@ def session_record_attendance(*, session, recorded_by, attendance: str, reschedu
 
 
 @transaction.atomic
-def case_police_report_record(*, case: Case, recorded_by, reported_at) -> Case:
-    """Record that the case was reported to the police (UU TPKS Ps 41 clock)."""
+def case_police_report_record(
+    *, case: Case, recorded_by, reported_at, expected_version: int | None = None
+) -> Case:
+    """Record that the case was reported to the police (UU TPKS Ps 41 clock), unless the
+    case changed since it was read (or since ``expected_version``)."""
     _require_editor(case, recorded_by)
     if not case.is_tpks:
         raise ValidationError(_("The police-report clock applies to sexual violence (TPKS)."))
     if reported_at > timezone.now():
         raise ValidationError({"police_reported_at": _("The date cannot be in the future.")})
-    Case.objects.filter(pk=case.pk).update(police_reported_at=reported_at, **_new_version())
+    _write_case_from(case, expected_version, police_reported_at=reported_at)
     case.refresh_from_db(fields=["version", "updated_at"])
     case.police_reported_at = reported_at
     audit_record(
@@ -395,10 +403,16 @@ def restitution_paid(*, restitution, recorded_by, paid_on, paid_by: str):
 
 @transaction.atomic
 def case_set_violence_forms(
-    *, case: Case, changed_by, violence_forms: list[str], tpks_offence: str = ""
+    *,
+    case: Case,
+    changed_by,
+    violence_forms: list[str],
+    tpks_offence: str = "",
+    expected_version: int | None = None,
 ):
     """Set the forms of violence (a public complaint arrives without them); sexual
-    violence starts the TPKS police-report clock from the original report time."""
+    violence starts the TPKS police-report clock from the original report time. Refused
+    if the case changed since it was read (or since ``expected_version``)."""
 
     _require_editor(case, changed_by)
     if set(violence_forms) - set(ViolenceForm.values):
@@ -407,6 +421,7 @@ def case_set_violence_forms(
         raise ValidationError(
             {"tpks_offence": _("A TPKS offence applies only to sexual violence.")}
         )
+    _write_case_from(case, expected_version)  # first: the case row is locked from here on
     CaseViolenceForm.objects.filter(case=case).exclude(form__in=violence_forms).delete()
     for form in violence_forms:
         CaseViolenceForm.objects.update_or_create(
@@ -414,7 +429,6 @@ def case_set_violence_forms(
             form=form,
             defaults={"tpks_offence": tpks_offence if form == ViolenceForm.SEXUAL else ""},
         )
-    Case.objects.filter(pk=case.pk).update(**_new_version())
     case.refresh_from_db(fields=["version", "updated_at"])
     audit_record(
         actor=changed_by,

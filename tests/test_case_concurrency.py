@@ -84,3 +84,26 @@ def test_an_edit_on_the_current_version_from_the_case_page_is_saved(client, case
     )
     case.refresh_from_db()
     assert (case.risk_level, case.jurisdiction, case.version) == ("sedang", "provinsi", 2)
+
+
+def test_steps_that_set_case_facts_refuse_a_case_changed_since_it_was_read(case, ani, budi):
+    from cases import workflow
+
+    workflow.case_set_violence_forms(case=case, changed_by=ani, violence_forms=["seksual"])
+    ani_copy, budi_copy = Case.objects.get(pk=case.pk), Case.objects.get(pk=case.pk)
+    workflow.case_set_violence_forms(
+        case=ani_copy, changed_by=ani, violence_forms=["seksual", "fisik"]
+    )
+    with pytest.raises(ValidationError):
+        workflow.case_set_violence_forms(case=budi_copy, changed_by=budi, violence_forms=["psikis"])
+    assert sorted(case.violence_forms.values_list("form", flat=True)) == ["fisik", "seksual"]
+    with pytest.raises(ValidationError):
+        workflow.case_police_report_record(
+            case=budi_copy, recorded_by=budi, reported_at=timezone.now()
+        )
+    case.refresh_from_db()
+    assert case.police_reported_at is None and case.version == 3
+    workflow.case_police_report_record(
+        case=case, recorded_by=budi, reported_at=timezone.now(), expected_version=3
+    )
+    assert Case.objects.get(pk=case.pk).version == 4

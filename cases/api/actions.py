@@ -169,7 +169,10 @@ class CaseActionsMixin:
     def police_report(self, request, *args, **kwargs):
         return self.take_step(
             lambda case, data: workflow.case_police_report_record(
-                case=case, recorded_by=request.user, reported_at=data["police_reported_at"]
+                case=case,
+                recorded_by=request.user,
+                reported_at=data["police_reported_at"],
+                expected_version=case.version,
             ),
             PoliceReportInput,
         )
@@ -182,6 +185,7 @@ class CaseActionsMixin:
                 changed_by=request.user,
                 violence_forms=sorted(data["violence_forms"]),
                 tpks_offence=data["tpks_offence"],
+                expected_version=case.version,
             ),
             ViolenceFormsInput,
         )
