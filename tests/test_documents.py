@@ -88,6 +88,37 @@ def test_a_visum_is_hidden_from_the_head_but_a_letter_is_not(client, ani, case, 
     assert CaseDocument.objects.visible_to(head).count() == 1
 
 
+def a_png() -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\x00")
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+
+
+def test_a_photo_opens_only_to_those_who_reveal_the_identity_with_a_click(
+    client, ani, budi, case, dinsos
+):
+    client.force_login(ani)
+    upload(client, case, name="anak.png", content=a_png(), kind="foto", title="")
+    upload(client, case, kind="surat")
+    photo = CaseDocument.objects.get(kind="foto")
+    for entitled in (ani, budi):  # the lead caseworker, the supervisor
+        assert CaseDocument.objects.visible_to(entitled).filter(pk=photo.pk).exists()
+    head = member_of(dinsos, "head")  # reveals the identity only with a reason
+    client.force_login(head)
+    assert client.get(f"/kasus/{case.code}/dokumen/{photo.pk}/").status_code == 404
+    assert list(CaseDocument.objects.visible_to(head).values_list("kind", flat=True)) == ["surat"]
+    assert "foto" not in client.get(f"/kasus/{case.code}/").content.decode().lower()
+
+
 def test_another_agency_cannot_download(client, ani, citra, case):
     from guardian.shortcuts import assign_perm
 

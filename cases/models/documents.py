@@ -51,23 +51,46 @@ RESTRICTED_KINDS = {
 }
 
 
+def _photos_open_to(user, roles) -> Q:
+    """A photo shows the child: at the lead agency it opens only to those who reveal the
+    identity with one click (``Case.identity_access``): its supervisors, and the intake
+    officers and caseworkers working on the case. A head, who must give a reason to
+    reveal, and anyone else there never get it as a plain download."""
+    from cases.models.cases import CASE_WORK_ROLES, CaseTeamMember
+
+    if Role.SUPERVISOR in roles:
+        return Q()
+    if roles.isdisjoint(CASE_WORK_ROLES):
+        return ~Q(kind=DocumentKind.PHOTO)
+    team_cases = CaseTeamMember.objects.filter(user=user).values("case_id")
+    works_on_it = (
+        Q(case__lead_caseworker=user) | Q(case__opened_by=user) | Q(case_id__in=team_cases)
+    )
+    return ~Q(kind=DocumentKind.PHOTO) | works_on_it
+
+
 class CaseDocumentQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Documents of the user's agency's visible cases, and those an accepted referral
-        shares with the user one by one, minus kinds their role may not open."""
+        """Documents of the user's agency's visible cases (photos only to those who may
+        reveal the identity), and those an accepted referral shares with the user one by
+        one, minus kinds their role may not open."""
         from cases.models.cases import visible_case_of_row
 
         membership = membership_of(user)
         if membership is None:
             return self.none()
+        roles = roles_of(user)
         shared = CaseDocumentUserObjectPermission.objects.filter(
             user=user, permission__codename="view_casedocument"
         ).values("content_object")
         documents = self.filter(
-            Q(visible_case_of_row(user), case__lead_agency_id=membership.agency_id)
+            Q(
+                visible_case_of_row(user),
+                _photos_open_to(user, roles),
+                case__lead_agency_id=membership.agency_id,
+            )
             | Q(pk__in=shared)
         )
-        roles = roles_of(user)
         closed_kinds = [
             kind for kind, allowed in RESTRICTED_KINDS.items() if roles.isdisjoint(allowed)
         ]
