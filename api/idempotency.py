@@ -15,6 +15,7 @@ from django.http import HttpResponse
 from django.utils import timezone
 
 from agencies.api_clients import api_client_for_token
+from agencies.roles import membership_of
 from api.errors import IdempotencyKeyReused
 from api.models import IdempotencyKey
 from cases.encryption import fernet
@@ -30,7 +31,7 @@ class _ServerError(Exception):
 
 def _principal(request) -> str | None:
     """Whose key space this is, read before DRF's authentication runs: a usable token's
-    client, a session's user, or an anonymous address. None for a token that is not
+    client, a session's user at their agency, or an anonymous address. None for a token that is not
     usable: a replay is the first answer itself, so the token must be checked whole
     (secret, revocation, expiry), not only its public prefix; such a call then goes to
     authentication, which refuses it."""
@@ -39,7 +40,10 @@ def _principal(request) -> str | None:
         client = api_client_for_token(authorization.split()[-1])
         return None if client is None else f"client:{client.token_prefix}"
     if request.user.is_authenticated:
-        return f"user:{request.user.pk}"
+        # Per agency: someone the admin moved elsewhere gets no answer kept from their time
+        # at the old agency (the call goes through the permission checks again).
+        membership = membership_of(request.user)
+        return f"user:{request.user.pk}@{membership.agency_id if membership else '-'}"
     return f"anon:{request.META.get('REMOTE_ADDR', '')}"
 
 

@@ -530,6 +530,18 @@ def test_an_answer_kept_for_replay_holds_no_narrative_in_clear(api, case, ani):
     assert again.content == first.content  # decrypted back, byte for byte
 
 
+def test_someone_moved_to_another_agency_gets_no_replay_from_the_old_one(api, case, ani, uptd_ppa):
+    signed_in(api, ani)
+    body = {"text": "Catatan"}
+    first = api.post(url(case, "notes/"), body, format="json", HTTP_IDEMPOTENCY_KEY="note-1")
+    assert first.status_code == 200
+    ani.membership.agency = uptd_ppa
+    ani.membership.save(update_fields=["agency"])
+    again = api.post(url(case, "notes/"), body, format="json", HTTP_IDEMPOTENCY_KEY="note-1")
+    assert again.status_code == 404 and "Idempotent-Replayed" not in again
+    assert "Catatan" not in again.content.decode()
+
+
 # --- People of a case ----------------------------------------------------------------
 
 
