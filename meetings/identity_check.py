@@ -21,11 +21,15 @@ MIN_NAME_WORD = 4
 # Words that are part of many names (and of the demo's "Anak Contoh ...") but identify no one.
 COMMON_NAME_WORDS = {"anak", "binti", "putra", "putri", "contoh", "muhammad", "siti"}
 MIN_NUMBER_DIGITS = 8
-# Each long number is compared whole, so a text may not carry a list of candidates: minutes
-# that test a thousand NIKs in one save would find the one that matches in a dozen more.
-MAX_LONG_NUMBERS = 20
 # A number written in groups: "0812-3456-7890", "6471 0143 0214 0001", "+62 812 3456 7890".
 NUMBER = re.compile(r"\+?\d+(?:[ .\-]\d+)*")
+GROUP = re.compile(r"\+?\d+")
+# Neighbouring groups are read together, up to this many: a phone written in three groups
+# next to another number ("0812 3456 7890 2 kali") is still found.
+MAX_GROUPS = 6
+# What a text may hold of such numbers, so that a draft cannot test a list of candidate
+# NIKs in one save and halve it in a dozen more (ten NIKs written in four groups fit).
+MAX_NUMBER_CANDIDATES = 60
 WORDS_FIELDS = ("name", "address", "school")
 NUMBER_FIELDS = ("nik", "kk_number", "phone")
 
@@ -39,20 +43,32 @@ def _digits(text: str) -> str:
     return re.sub(r"\D", "", re.sub(r"\+62", "0", text))
 
 
-def long_numbers_in(text: str) -> set[str]:
-    found = (_digits(match.group()) for match in NUMBER.finditer(text))
-    return {digits for digits in found if len(digits) >= MIN_NUMBER_DIGITS}
+def long_numbers_in(text: str, *, more_than: int | None = None) -> set[str]:
+    """The long numbers a text may hold, as digits: each run of up to MAX_GROUPS
+    neighbouring digit groups with at least MIN_NUMBER_DIGITS digits (read no further
+    once there are ``more_than``)."""
+    found = set()
+    for number in NUMBER.finditer(text):
+        groups = [_digits(group) for group in GROUP.findall(number.group())]
+        for start in range(len(groups)):
+            for end in range(start + 1, min(start + MAX_GROUPS, len(groups)) + 1):
+                digits = "".join(groups[start:end])
+                if len(digits) >= MIN_NUMBER_DIGITS:
+                    found.add(digits)
+            if more_than is not None and len(found) > more_than:
+                return found
+    return found
 
 
 def refuse_number_lists(texts: list[str], field: str = "summary") -> None:
-    if len(long_numbers_in(" \n ".join(texts))) > MAX_LONG_NUMBERS:
+    numbers = long_numbers_in(" \n ".join(texts), more_than=MAX_NUMBER_CANDIDATES)
+    if len(numbers) > MAX_NUMBER_CANDIDATES:
         raise ValidationError(
             {
                 field: _(
-                    "The text holds more than %(count)s long numbers. Minutes need no lists "
-                    "of numbers: leave out what is not needed."
+                    "The text holds too many long numbers. Minutes need no lists of numbers "
+                    "(NIK, telephone): leave out what is not needed."
                 )
-                % {"count": MAX_LONG_NUMBERS}
             }
         )
 

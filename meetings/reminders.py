@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from agencies.models import Agency, User
 from agencies.notifications import notification_send
-from agencies.roles import Role
+from agencies.roles import Role, membership_of
 from meetings.models import ActionItem, Forum, Invitation, Meeting, Minutes, Reminder
 
 DAY = datetime.timedelta(days=1)
@@ -239,11 +239,36 @@ def reminders_sweep(*, now=None) -> int:
     return len(pending)
 
 
+def _still_for_recipient(reminder: Reminder) -> bool:
+    """The recipient may still open what the reminder speaks of: someone the admin moved
+    to another agency since the sweep gets no reminder of its meetings."""
+    recipient, pk = reminder.recipient, reminder.object_id
+    if reminder.object_type == "meetings.meeting":
+        runs = reminder.kind == Reminder.Kind.MINUTES_DUE
+        meetings = (
+            Meeting.objects.editable_by(recipient)
+            if runs
+            else Meeting.objects.visible_to(recipient)
+        )
+        return meetings.filter(pk=pk).exists()
+    if reminder.object_type == "meetings.invitation":
+        return Meeting.objects.visible_to(recipient).filter(invitations__pk=pk).exists()
+    if reminder.object_type == "meetings.forum":
+        return Forum.objects.visible_to(recipient).filter(pk=pk).exists()
+    if reminder.object_type == "agencies.agency":
+        membership = membership_of(recipient)
+        return membership is not None and str(membership.agency_id) == str(pk)
+    return False
+
+
 def still_applies(reminder: Reminder, now=None) -> bool:
-    """Whether a pending reminder still says something true when it is delivered: the
-    meeting not cancelled, moved or past; the invitation still unanswered; the minutes
-    still not submitted. (A moved meeting gets reminders under its new time.)"""
+    """Whether a pending reminder still says something true when it is delivered, to
+    someone who may still open it: the meeting not cancelled, moved or past; the
+    invitation still unanswered; the minutes still not submitted. (A moved meeting gets
+    reminders under its new time.)"""
     now = now or timezone.now()
+    if not reminder.recipient.is_active or not _still_for_recipient(reminder):
+        return False
     if reminder.object_type == "meetings.meeting":
         meeting = Meeting.objects.filter(pk=reminder.object_id).first()
         if meeting is None or meeting.status == Meeting.Status.CANCELLED:
@@ -271,7 +296,11 @@ def still_applies(reminder: Reminder, now=None) -> bool:
 def reminder_send(*, reminder_id: int) -> bool:
     """Claim and send one reminder; False when it was already sent (by anyone) or no
     longer applies (then it is marked skipped, once)."""
-    reminder = Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING).first()
+    reminder = (
+        Reminder.objects.filter(pk=reminder_id, status=Reminder.Status.PENDING)
+        .select_related("recipient")
+        .first()
+    )
     if reminder is None:
         return False
     outcome = Reminder.Status.SENT if still_applies(reminder) else Reminder.Status.SKIPPED

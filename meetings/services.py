@@ -372,8 +372,9 @@ def invitation_for(meeting: Meeting, user) -> Invitation | None:
     membership = membership_of(user)
     if membership is None:
         return None
-    invitations = meeting.invitations.filter(
-        Q(user=user) | Q(agency_id=membership.agency_id, user__isnull=True)
+    # A person invited by name answers for themselves only while at the agency invited.
+    invitations = meeting.invitations.filter(agency_id=membership.agency_id).filter(
+        Q(user=user) | Q(user__isnull=True)
     )
     return invitations.order_by(F("user").asc(nulls_last=True)).first()
 

@@ -270,17 +270,19 @@ def _invited_meeting_cells(cells: Cells, zone, zone_name: str, now, window) -> N
 
 def _regency_meeting_cells(cells: Cells, zone, zone_name: str, now, window) -> None:
     """Per regency, each meeting once: a forum's meetings on the forum's clock; a case
-    conference or a forum-less meeting where its case's lead agency (or its organiser's
-    agency) is."""
+    conference or a forum-less meeting where its case's lead agency (or the agency it was
+    called from; for older meetings without one, its organiser's agency today) is."""
     meetings = Meeting.objects.annotate(
         meeting_zone=Coalesce(
             "forum__time_zone",
             "case__lead_agency__time_zone",
+            "organiser_agency__time_zone",
             "organised_by__membership__agency__time_zone",
         ),
         meeting_regency=Coalesce(
             "forum__regency_id",
             "case__lead_agency__regency_id",
+            "organiser_agency__regency_id",
             "organised_by__membership__agency__regency_id",
         ),
     ).filter(window.on("starts_at", zone), meeting_zone=zone_name, starts_at__lt=now)

@@ -56,6 +56,11 @@ def monthly(forum, rule="FREQ=MONTHLY;BYDAY=2TU", first=datetime.date(2026, 1, 1
     )
 
 
+@pytest.fixture
+def police(db) -> Agency:
+    return Agency.objects.get(nomenclature="Unit PPA Polresta")
+
+
 def future_meeting(the_forum, organiser, days=10, **changes) -> Meeting:
     start = timezone.now() + datetime.timedelta(days=days)
     values = {
@@ -359,6 +364,34 @@ def test_minutes_three_days_late_remind_the_secretary(forum, fajar, gita):
     assert Reminder.objects.filter(kind="notulen", recipient=gita).count() == 1
 
 
+def test_a_reminder_is_not_delivered_to_someone_moved_away_since_the_sweep(
+    forum, fajar, gita, police
+):
+    from meetings.reminders import reminder_send
+
+    held_meeting(forum, fajar)
+    reminders_sweep()
+    minutes_due = Reminder.objects.get(kind="notulen", recipient=gita)
+    gita.membership.agency = police  # no member of the forum
+    gita.membership.save(update_fields=["agency"])
+    assert reminder_send(reminder_id=minutes_due.pk) is False
+    assert Reminder.objects.get(pk=minutes_due.pk).status == "dilewati"
+    assert not Notification.objects.filter(recipient=gita).exists()
+
+
+def test_a_person_invited_by_name_answers_only_while_at_the_invited_agency(
+    forum, fajar, dinsos, budi, uptd_ppa
+):
+    meeting = future_meeting(forum, fajar, people=[budi])
+    assert services.invitation_for(meeting, budi).user == budi
+    budi.membership.agency = uptd_ppa
+    budi.membership.save(update_fields=["agency"])
+    moved = type(budi).objects.get(pk=budi.pk)
+    invitation = services.invitation_for(meeting, moved)
+    assert invitation is not None and invitation.user_id is None  # UPTD PPA's own
+    assert invitation.agency == uptd_ppa
+
+
 def test_a_month_without_a_meeting_alerts_the_coordinators_on_the_5th(forum, fajar):
     reminders_sweep(now=at(2026, 12, 4, 12))
     assert not Reminder.objects.filter(kind="tanpa_rapat").exists()
@@ -485,6 +518,7 @@ def test_a_case_conference_belongs_to_no_forum(forum, fajar, dinsos, hadi):
         "nomor ortu 0812-3456-7890",  # the phone, written another way
         "Rahmawati tampak cemas",  # one word of the name
         "NIK 6471 0143 0214 0001",  # the NIK, spaced
+        "nomor ortu 0812 3456 7890 2 kali dihubungi",  # the phone next to another number
     ],
 )
 def test_the_identity_check_catches_other_spellings(forum, fajar, gita, dinsos, hadi, text):
@@ -506,7 +540,7 @@ def test_the_identity_check_catches_other_spellings(forum, fajar, gita, dinsos, 
     "text",
     [
         "Rapat di ruang 6471014, nomor surat 302140001",  # the NIK's digits, two numbers
-        "Hubungi 0812 3456 7890 1",  # a longer number holding the phone
+        "Hubungi 0812 3456 78901",  # a longer group holding the phone's last digits
     ],
 )
 def test_numbers_are_compared_whole(forum, fajar, gita, dinsos, hadi, text):
@@ -598,7 +632,7 @@ def test_a_refused_title_keeps_its_audit_row(forum, fajar, gita, dinsos, budi, c
 def test_minutes_cannot_carry_a_list_of_numbers_to_test(forum, fajar, gita, case_with_child):
     meeting = held_meeting(forum, fajar)
     meeting.agenda.create(title="Kasus", case=case_with_child)
-    serials = " ".join(f"NIK 647101430214{serial:04d}," for serial in range(1, 60))
+    serials = " ".join(f"NIK 647101430214{serial:04d}," for serial in range(1, 80))
     with pytest.raises(ValidationError) as refused:
         notulen.minutes_save(meeting=meeting, written_by=gita, summary=serials, items={})
     assert "summary" in refused.value.message_dict
@@ -687,3 +721,19 @@ def test_meetings_already_made_follow_the_schedule_and_the_membership(forum, faj
     services.forum_meetings_materialize(forum=forum)
     coming = forum.meetings.filter(status="dijadwalkan")
     assert {timezone.localtime(m.starts_at, WITA).weekday() for m in coming} == {4}
+
+
+def test_meetings_called_before_the_organisers_agency_was_kept_get_it_only_if_invited(
+    forum, fajar, dinsos, uptd_ppa, budi
+):
+    import importlib
+
+    from django.apps import apps
+
+    backfill = importlib.import_module("meetings.migrations.0004_meeting_organiser_agency")
+    at_home = future_meeting(forum, fajar, forum=None, organised_by=budi, agencies=[dinsos])
+    elsewhere = future_meeting(forum, fajar, forum=None, organised_by=budi, agencies=[uptd_ppa])
+    Meeting.objects.update(organiser_agency=None)
+    backfill.organisers_current_agency(apps, None)
+    assert Meeting.objects.get(pk=at_home.pk).organiser_agency == dinsos
+    assert Meeting.objects.get(pk=elsewhere.pk).organiser_agency is None

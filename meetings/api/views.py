@@ -58,9 +58,8 @@ def _my_rsvp(user):
     membership = membership_of(user)
     if membership is None:
         return Value(None)
-    mine = Invitation.objects.filter(meeting=OuterRef("pk")).filter(
-        Q(user=user) | Q(agency_id=membership.agency_id, user__isnull=True)
-    )
+    mine = Invitation.objects.filter(meeting=OuterRef("pk"), agency_id=membership.agency_id)
+    mine = mine.filter(Q(user=user) | Q(user__isnull=True))
     return Subquery(mine.order_by(F("user").asc(nulls_last=True)).values("rsvp")[:1])
 
 

@@ -1,18 +1,20 @@
 import django.db.models.deletion
 from django.db import migrations, models
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 
 
 def organisers_current_agency(apps, schema_editor):
-    """Meetings called before the agency was kept: the organiser's agency today is the best
-    knowledge there is (someone who moved already would keep the meeting until they move
-    again; nobody loses a meeting they run)."""
+    """Meetings called before the agency was kept: the organiser's agency today, where that
+    agency is invited to the meeting. An organiser who moved elsewhere already is left
+    without one, so they no longer run the meeting (its invited agencies still do)."""
     Meeting = apps.get_model("meetings", "Meeting")
     Membership = apps.get_model("agencies", "Membership")
+    Invitation = apps.get_model("meetings", "Invitation")
     agency = Membership.objects.filter(user_id=OuterRef("organised_by_id")).values("agency_id")
-    Meeting.objects.filter(organised_by__isnull=False).update(
-        organiser_agency_id=Subquery(agency[:1])
-    )
+    invited = Invitation.objects.filter(meeting_id=OuterRef("pk"), agency_id=OuterRef("current"))
+    Meeting.objects.filter(organised_by__isnull=False).annotate(
+        current=Subquery(agency[:1])
+    ).filter(Exists(invited)).update(organiser_agency_id=Subquery(agency[:1]))
 
 
 class Migration(migrations.Migration):
