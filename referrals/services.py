@@ -176,6 +176,10 @@ def _validate_request(*, case: Case, sent_by, request: ReferralRequest) -> dict[
     visible_documents = CaseDocument.objects.visible_to(sent_by).filter(case=case)
     if any(not visible_documents.filter(pk=d.pk).exists() for d in request.shared_documents):
         errors["shared_documents"] = _("Pick documents of this case.")
+    elif CaseSection.IDENTITY not in request.shared_sections and any(
+        d.kind == DocumentKind.PHOTO for d in request.shared_documents
+    ):
+        errors["shared_documents"] = _("A photo shows the child: share the identity with it.")
     if not request.summary.purpose.strip():
         errors["summary_purpose"] = _("Say what the referral is for.")
     if not request.reason.strip():

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from cases.models import AuditEvent, Case, CaseDocument
 from cases.services import case_open
-from tests.factories import member_of
+from tests.factories import a_png, member_of
 
 pytestmark = pytest.mark.django_db
 
@@ -86,21 +86,6 @@ def test_a_visum_is_hidden_from_the_head_but_a_letter_is_not(client, ani, case, 
     client.force_login(head)
     assert client.get(f"/kasus/{case.code}/dokumen/{visum.pk}/").status_code == 404
     assert CaseDocument.objects.visible_to(head).count() == 1
-
-
-def a_png() -> bytes:
-    import struct
-    import zlib
-
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        body = kind + data
-        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
-
-    header = struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0)
-    pixels = zlib.compress(b"\x00\x00")
-    return (
-        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
-    )
 
 
 def test_a_photo_opens_only_to_those_who_reveal_the_identity_with_a_click(

@@ -30,6 +30,7 @@ from cases.services import case_open
 from referrals import services
 from referrals.models import Referral, ReferralEvent, ResponseDeadline
 from referrals.services import Consent, ReferralRequest, Summary
+from tests.factories import a_png
 
 pytestmark = pytest.mark.django_db
 
@@ -247,6 +248,29 @@ def test_consent_is_enforced_through_the_web_form(client, case, ani, uptd_ppa):
     assert response.status_code == 400
     assert "consent_by" in response.context["form"].errors
     assert not Referral.objects.exists()
+
+
+def test_a_photo_travels_only_with_the_identity(case, ani, citra, sari, uptd_ppa):
+    photo = document_upload(
+        case=case,
+        uploaded_by=ani,
+        kind="foto",
+        title="",
+        upload=SimpleUploadedFile("anak.png", a_png()),
+    )
+    with pytest.raises(ValidationError) as refused:
+        send(case, ani, uptd_ppa, shared_sections=["asesmen", "dokumen"], shared_documents=[photo])
+    assert "shared_documents" in refused.value.message_dict
+    referral = send(
+        case, ani, uptd_ppa, shared_sections=["identitas", "dokumen"], shared_documents=[photo]
+    )
+    services.referral_accept(referral=referral, accepted_by=sari, assignees=[citra])
+    assert list(CaseDocument.objects.visible_to(citra)) == [photo]
+    # Were the identity grant gone (by hand, say), the photo's own grant would not do.
+    CaseUserObjectPermission.objects.filter(
+        user=citra, permission__codename="view_case_identitas"
+    ).delete()
+    assert not CaseDocument.objects.visible_to(citra).exists()
 
 
 # --- Access before, during and after ------------------------------------------------------

@@ -74,7 +74,8 @@ class CaseDocumentQuerySet(models.QuerySet):
         """Documents of the user's agency's visible cases (photos only to those who may
         reveal the identity), and those an accepted referral shares with the user one by
         one, minus kinds their role may not open."""
-        from cases.models.cases import visible_case_of_row
+        from cases.models.cases import cases_sharing_section, visible_case_of_row
+        from cases.models.choices import CaseSection
 
         membership = membership_of(user)
         if membership is None:
@@ -83,13 +84,16 @@ class CaseDocumentQuerySet(models.QuerySet):
         shared = CaseDocumentUserObjectPermission.objects.filter(
             user=user, permission__codename="view_casedocument"
         ).values("content_object")
+        # A shared photo also needs the identity section shared with the reader.
+        shared_identity = cases_sharing_section(user, CaseSection.IDENTITY)
+        shared_photo_ok = ~Q(kind=DocumentKind.PHOTO) | Q(case_id__in=shared_identity)
         documents = self.filter(
             Q(
                 visible_case_of_row(user),
                 _photos_open_to(user, roles),
                 case__lead_agency_id=membership.agency_id,
             )
-            | Q(pk__in=shared)
+            | Q(Q(pk__in=shared), shared_photo_ok)
         )
         closed_kinds = [
             kind for kind, allowed in RESTRICTED_KINDS.items() if roles.isdisjoint(allowed)
