@@ -153,17 +153,21 @@ def rotate_column(model: type[models.Model], column: str, *, batch_size: int = 1
 def rotate_stored_file(record: models.Model, field_name: str) -> bool:
     """Re-encrypt one stored file under the current key: the new token goes to a new file,
     the record points at it, and only then is the old file removed, so a crash midway
-    never leaves a record without a readable file. True when the file was rewritten."""
+    never leaves a record without a readable file. True when the file was rewritten.
+
+    The record is repointed only if it still names the file read: one whose file was
+    removed or replaced meanwhile (an import done, a batch deleted) keeps that, and the
+    new copy is removed again."""
     from django.core.files.base import ContentFile
 
     stored_file = getattr(record, field_name)
+    old_name, storage = stored_file.name, stored_file.storage
     with stored_file.open("rb") as stored:
         token = stored.read()
-    rotated = fernet().rotate(token)
-    if rotated == token:
+    new_name = storage.save(old_name, ContentFile(fernet().rotate(token)))
+    still_there = type(record).objects.filter(pk=record.pk, **{field_name: old_name})
+    if not still_there.update(**{field_name: new_name}):
+        storage.delete(new_name)
         return False
-    old_name, storage = stored_file.name, stored_file.storage
-    new_name = storage.save(old_name, ContentFile(rotated))
-    type(record).objects.filter(pk=record.pk).update(**{field_name: new_name})
     storage.delete(old_name)
     return True

@@ -11,7 +11,7 @@ from django.core.management import call_command
 
 from api.models import IdempotencyKey
 from cases import encryption
-from cases.encryption import fernet, rotate_column
+from cases.encryption import fernet, rotate_column, rotate_stored_file
 from cases.models import Person
 from reports import imports
 
@@ -43,6 +43,7 @@ def test_kept_api_answers_and_waiting_import_files_move_to_the_new_key(gita, new
         agency=imports.import_agency(gita),
         upload=SimpleUploadedFile("kasus-lama.csv", SPREADSHEET),
     )
+    imports.import_validate(batch_id=batch.pk)  # checked: it waits for a confirmation
     old_file = batch.file.name
     call_command("rotate_field_encryption", stdout=io.StringIO())
     new_key_first()
@@ -66,3 +67,21 @@ def test_a_value_saved_while_the_rotation_runs_is_not_put_back(monkeypatch, new_
     assert rotate_column(Person, "name") == 0  # the value read is no longer there
     new_key_first()
     assert Person.objects.get(pk=person.pk).name == "Nama Baru"
+
+
+def test_a_file_removed_while_the_rotation_runs_is_not_brought_back(
+    gita, new_key_first, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    batch = imports.import_upload(
+        uploaded_by=gita,
+        agency=imports.import_agency(gita),
+        upload=SimpleUploadedFile("kasus-lama.csv", SPREADSHEET),
+    )
+    storage, old_file = batch.file.storage, batch.file.name
+    # The import finishes (and lets go of its spreadsheet) after the rotation read the row.
+    type(batch).objects.filter(pk=batch.pk).update(file="")
+    assert rotate_stored_file(batch, "file") is False
+    batch.refresh_from_db()
+    assert batch.file.name == ""
+    assert storage.listdir("imports")[1] == [old_file.rsplit("/", 1)[-1]]  # no copy left

@@ -24,6 +24,12 @@ class Command(BaseCommand):
         self.stdout.write(f"import files: {self.import_files()} files re-encrypted")
 
     def import_files(self) -> int:
-        """Spreadsheets of past cases (names included) kept while an import waits."""
-        batches = ImportBatch.objects.exclude(file="").only("file").iterator()
+        """Spreadsheets of past cases (names included) kept while an import waits; one
+        being checked or imported right now is left to its worker (run this again)."""
+        batches = (
+            ImportBatch.objects.exclude(file="")
+            .exclude(status__in=[ImportBatch.Status.VALIDATING, ImportBatch.Status.IMPORTING])
+            .only("file")
+            .iterator()
+        )
         return sum(rotate_stored_file(batch, "file") for batch in batches)
