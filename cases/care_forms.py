@@ -89,6 +89,7 @@ class PlacementExtendForm(forms.Form):
 
 
 class PoliceReportForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     reported_at = forms.DateTimeField(label=_("Reported to the police at"), widget=_DATETIME)
 
 

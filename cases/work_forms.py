@@ -92,6 +92,7 @@ class CaseDetailsForm(forms.ModelForm):
 
 
 class ViolenceFormsForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
     violence_forms = forms.MultipleChoiceField(
         label=_("Forms of violence"),
         choices=ViolenceForm.choices,

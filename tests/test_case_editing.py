@@ -39,12 +39,39 @@ def test_setting_sexual_violence_later_starts_the_tpks_clock_from_the_report(cli
     client.force_login(ani)
     client.post(
         f"/kasus/{case.code}/aksi/bentuk-kekerasan/",
-        {"violence_forms": ["seksual", "psikis"], "tpks_offence": "ksbe"},
+        {"violence_forms": ["seksual", "psikis"], "tpks_offence": "ksbe", "version": 1},
     )
     case = Case.objects.get(pk=case.pk)
     assert case.is_tpks
     assert case.tpks_police_deadline() == case.reported_at + datetime.timedelta(hours=72)
     assert Case.objects.tpks_police_report_overdue().filter(pk=case.pk).exists()
+
+
+def test_a_stale_page_sets_neither_violence_forms_nor_the_police_report(client, case, ani):
+    client.force_login(ani)
+    page = client.get(f"/kasus/{case.code}/").content.decode()
+    assert page.count('name="version" value="1"') >= 2  # the details, the violence forms
+    client.post(
+        f"/kasus/{case.code}/aksi/bentuk-kekerasan/",
+        {"violence_forms": ["seksual"], "version": 1},
+    )
+    stale = client.post(
+        f"/kasus/{case.code}/aksi/bentuk-kekerasan/",
+        {"violence_forms": ["fisik"], "version": 1},
+        follow=True,
+    )
+    assert [m.level_tag for m in stale.context["messages"]][-1] == "error"
+    assert list(Case.objects.get(pk=case.pk).violence_forms.values_list("form", flat=True)) == [
+        "seksual"
+    ]
+    reported = timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+    late = client.post(
+        f"/kasus/{case.code}/aksi/lapor-polisi/",
+        {"reported_at": reported, "version": 1},
+        follow=True,
+    )
+    assert [m.level_tag for m in late.context["messages"]] == ["error"]
+    assert Case.objects.get(pk=case.pk).police_reported_at is None
 
 
 def test_a_tpks_offence_needs_sexual_violence(case, ani):

@@ -146,6 +146,7 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "details_form": CaseDetailsForm(instance=case, initial={"version": case.version}),
         "violence_form": ViolenceFormsForm(
             initial={
+                "version": case.version,
                 "violence_forms": [form.form for form in case.violence_forms.all()],
                 "tpks_offence": next(
                     (form.tpks_offence for form in case.violence_forms.all() if form.tpks_offence),
@@ -167,7 +168,7 @@ def case_page_context(request, case: Case, **extra) -> dict:
         "placement_form": care_forms.PlacementForm(user=user),
         "placement_end_form": care_forms.PlacementEndForm(),
         "placement_extend_form": care_forms.PlacementExtendForm(),
-        "police_form": care_forms.PoliceReportForm(),
+        "police_form": care_forms.PoliceReportForm(initial={"version": case.version}),
         "restitution_form": care_forms.RestitutionForm(),
         "restitution_paid_form": care_forms.RestitutionPaidForm(),
         "assign_form": AssignForm(

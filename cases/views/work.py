@@ -208,7 +208,12 @@ def _extend_placement(request, case):
 def _record_police_report(request, case):
     form = care_forms.PoliceReportForm(request.POST)
     _raise_unless_valid(form)
-    workflow.case_police_report_record(case=case, recorded_by=request.user, **form.cleaned_data)
+    workflow.case_police_report_record(
+        case=case,
+        recorded_by=request.user,
+        reported_at=form.cleaned_data["reported_at"],
+        expected_version=form.cleaned_data["version"],
+    )
     return _("The police report is recorded.")
 
 
@@ -250,7 +255,13 @@ def _edit_details(request, case):
 def _set_violence_forms(request, case):
     form = ViolenceFormsForm(request.POST)
     _raise_unless_valid(form)
-    workflow.case_set_violence_forms(case=case, changed_by=request.user, **form.cleaned_data)
+    workflow.case_set_violence_forms(
+        case=case,
+        changed_by=request.user,
+        violence_forms=form.cleaned_data["violence_forms"],
+        tpks_offence=form.cleaned_data["tpks_offence"],
+        expected_version=form.cleaned_data["version"],
+    )
     return _("The forms of violence are saved.")
 
 
