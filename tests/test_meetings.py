@@ -473,6 +473,28 @@ def test_the_admin_sets_up_forums_and_schedules(client, eko, forum):
     assert client.get("/admin/meetings/schedule/add/").status_code == 200
 
 
+def test_a_forum_is_run_from_its_member_agencies(forum, fajar, gita, dinsos, police):
+    from meetings.admin import ForumForm
+
+    def form(**changes):
+        data = {
+            "name": forum.name,
+            "kind": forum.kind,
+            "regency": forum.regency_id,
+            "time_zone": forum.time_zone,
+            "member_agencies": [dinsos.pk, fajar.membership.agency_id],
+            "coordinators": [fajar.pk],
+            "secretary": gita.pk,
+            "default_place": "",
+        }
+        return ForumForm(data={**data, **changes}, instance=forum)
+
+    assert form().is_valid()
+    refused = form(member_agencies=[dinsos.pk, police.pk])  # DP3AKB, the runners' own, left out
+    assert not refused.is_valid()
+    assert "Fajar" in str(refused.non_field_errors()) and "Gita" in str(refused.non_field_errors())
+
+
 # --- Review fixes: nothing travels before approval, identity in any spelling -----------------
 
 
