@@ -508,6 +508,9 @@ def test_assignment_offers_only_the_lead_agencys_caseworkers(api, case, budi, an
     data = api.post(url(case, "assign/"), body, format="json").json()
     assert data["lead_caseworker"] == colleague.pk
     assert signed_in(api, ani).post(url(case, "assign/"), body, format="json").status_code == 403
+    # Nor can a wrong id tell whoever may not assign which ids are the agency's caseworkers.
+    wrong = {"lead_caseworker": citra.pk}
+    assert api.post(url(case, "assign/"), wrong, format="json").status_code == 403
 
 
 def test_a_step_with_a_stale_if_match_is_refused(api, case, ani):

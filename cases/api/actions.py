@@ -56,10 +56,14 @@ def step(url_path: str, request=None, description: str = ""):
 class CaseActionsMixin:
     """Workflow steps of ``CaseViewSet``."""
 
-    def take_step(self, service, input_class=None):
-        """Fetch the case through visibility, check If-Match if sent, parse the input,
-        call ``service(case, data)``, answer with the case."""
+    def take_step(self, service, input_class=None, *, permitted=None):
+        """Fetch the case through visibility, refuse who may not take the step when
+        ``permitted(case)`` says so (before the input is read: its errors would tell what
+        the caller may not know), check If-Match if sent, parse the input, call
+        ``service(case, data)``, answer with the case."""
         case = self.get_object()
+        if permitted is not None and not permitted(case):
+            raise exceptions.PermissionDenied
         if self.request.headers.get("If-Match"):
             require_if_match(self.request, case)
         data = {}
@@ -163,6 +167,8 @@ class CaseActionsMixin:
                 expected_version=case.version,
             ),
             AssignInput,
+            # The input names the lead agency's caseworkers: only its supervisors read it.
+            permitted=lambda case: case.is_supervised_by(request.user),
         )
 
     @step("police-report", PoliceReportInput, "Record the police report of a TPKS case.")
