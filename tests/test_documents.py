@@ -104,6 +104,53 @@ def test_a_photo_opens_only_to_those_who_reveal_the_identity_with_a_click(
     assert "foto" not in client.get(f"/kasus/{case.code}/").content.decode().lower()
 
 
+def test_a_photo_opens_to_exactly_those_with_one_click_identity_access(
+    client, ani, budi, hadi, case, dinsos
+):
+    """The photo's rule (a condition on documents) and ``Case.identity_access`` (one
+    case) read "works on the case" from one source: they agree for everyone at the
+    lead agency, linked to the case each way or not at all."""
+    from cases.models import CaseTeamMember
+    from cases.models.cases import IdentityAccess
+
+    client.force_login(ani)
+    upload(client, case, name="anak.png", content=a_png(), kind="foto", title="")
+    photo = CaseDocument.objects.get(kind="foto")
+    on_team = member_of(dinsos, "caseworker")
+    CaseTeamMember.objects.create(case=case, user=on_team)
+    people = {
+        "lead caseworker": ani,
+        "supervisor": budi,
+        "opener": hadi,
+        "team member": on_team,
+        "another caseworker": member_of(dinsos, "caseworker"),
+        "head": member_of(dinsos, "head"),
+        "data officer": member_of(dinsos, "data_officer"),
+    }
+    seen = {}
+    for who, user in people.items():
+        sees_photo = CaseDocument.objects.visible_to(user).filter(pk=photo.pk).exists()
+        sees_case = Case.objects.visible_to(user).filter(pk=case.pk).exists()
+        clicks = Case.objects.get(pk=case.pk).identity_access(user) == IdentityAccess.CLICK
+        assert sees_photo == (sees_case and clicks), who
+        seen[who] = sees_photo
+    # The opener no longer sees the case once it is assigned to someone else.
+    assert {who for who, sees in seen.items() if sees} == {
+        "lead caseworker",
+        "supervisor",
+        "team member",
+    }
+    # Before it is assigned, the case and its photo are the opener's.
+    unassigned = case_open(
+        opened_by=hadi, agency=dinsos, reported_at=timezone.now(), risk_level="sedang"
+    )
+    client.force_login(hadi)
+    upload(client, unassigned, name="anak.png", content=a_png(), kind="foto", title="")
+    own_photo = CaseDocument.objects.get(kind="foto", case=unassigned)
+    assert unassigned.identity_access(hadi) == IdentityAccess.CLICK
+    assert CaseDocument.objects.visible_to(hadi).filter(pk=own_photo.pk).exists()
+
+
 def test_another_agency_cannot_download(client, ani, citra, case):
     from guardian.shortcuts import assign_perm
 

@@ -295,6 +295,17 @@ def _team_case_ids_at_any_agency(user):
     return CaseTeamMember.objects.filter(user=user).order_by().values("case")
 
 
+def worked_on_by(user, *, case: str = "") -> Q:
+    """``Case.is_worked_on_by`` as a condition: on cases, or on the records of a case
+    through the lookup ``case`` (``"case__"``). A test holds the two to each other."""
+    team_cases = CaseTeamMember.objects.filter(user=user).values("case_id")
+    return (
+        Q(**{f"{case}lead_caseworker": user})
+        | Q(**{f"{case}opened_by": user})
+        | Q(**{f"{case}pk__in": team_cases})
+    )
+
+
 def section_permission(section: str) -> str:
     """The object-permission codename that shares one section of a case."""
     return f"view_case_{section}"
@@ -450,15 +461,21 @@ class Case(Incident):
             shared = CaseSection.IDENTITY in self.sections_visible_to(user)
             return IdentityAccess.CLICK if shared else IdentityAccess.NONE
         roles = roles_of(user)
-        works_on_it = not roles.isdisjoint(CASE_WORK_ROLES) and (
-            user.pk in {self.lead_caseworker_id, self.opened_by_id}
-            or self.team.filter(user=user).exists()
-        )
+        works_on_it = not roles.isdisjoint(CASE_WORK_ROLES) and self.is_worked_on_by(user)
         if works_on_it or Role.SUPERVISOR in roles:
             return IdentityAccess.CLICK
         if Role.HEAD in roles:
             return IdentityAccess.REASON
         return IdentityAccess.NONE
+
+    def is_worked_on_by(self, user) -> bool:
+        """Whether ``user`` leads the case, opened it or is on its team, wherever they
+        work now (the caller checks agency and role); ``worked_on_by`` asks the same of
+        many records at once."""
+        return (
+            user.pk in {self.lead_caseworker_id, self.opened_by_id}
+            or self.team.filter(user=user).exists()
+        )
 
     def is_supervised_by(self, user) -> bool:
         """A supervisor of the lead agency: approves plans and closures, sees the history."""

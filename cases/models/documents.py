@@ -56,17 +56,13 @@ def _photos_open_to(user, roles) -> Q:
     identity with one click (``Case.identity_access``): its supervisors, and the intake
     officers and caseworkers working on the case. A head, who must give a reason to
     reveal, and anyone else there never get it as a plain download."""
-    from cases.models.cases import CASE_WORK_ROLES, CaseTeamMember
+    from cases.models.cases import CASE_WORK_ROLES, worked_on_by
 
     if Role.SUPERVISOR in roles:
         return Q()
     if roles.isdisjoint(CASE_WORK_ROLES):
         return ~Q(kind=DocumentKind.PHOTO)
-    team_cases = CaseTeamMember.objects.filter(user=user).values("case_id")
-    works_on_it = (
-        Q(case__lead_caseworker=user) | Q(case__opened_by=user) | Q(case_id__in=team_cases)
-    )
-    return ~Q(kind=DocumentKind.PHOTO) | works_on_it
+    return ~Q(kind=DocumentKind.PHOTO) | worked_on_by(user, case="case__")
 
 
 class CaseDocumentQuerySet(models.QuerySet):
