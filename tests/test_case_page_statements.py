@@ -6,12 +6,17 @@ visibility rule would not show. It is compiled for stand-in readers that carry o
 id, an agency and roles, so the rule must depend on nothing else about the reader.
 """
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from guardian.shortcuts import assign_perm
 
 from agencies.roles import forget_cached_membership, membership_of, roles_of
-from cases.models import Case
+from cases.models import Case, CaseParty, CaseViolenceForm, Person, row_parts
+from cases.models.cases import section_permission
+from cases.models.choices import CaseSection
 from cases.models.page_statements import (
     STAND_INS,
     PageShape,
@@ -34,10 +39,14 @@ def _by_orm(user, ordering, condition, bounds):
 
 
 def _kept(user, ordering, condition, bounds):
+    """The kept page's rows, without the children and forms it carries (compared with
+    the ORM's separate reads in ``test_the_api_gives_the_same_rows_either_way``)."""
     page = Case.objects.visible_page(user).order_by(*ordering)
     if condition:
         page = page.filter(**condition)
-    return page[bounds]
+    rows = page[bounds]
+    assert all(set(row_parts.COLUMNS) <= set(row) for row in rows)
+    return [{k: v for k, v in row.items() if k not in row_parts.COLUMNS} for row in rows]
 
 
 def _conditions(user):
@@ -88,11 +97,13 @@ def test_the_rule_depends_only_on_the_readers_id_agency_and_roles(username, requ
 
 
 def test_a_kept_page_costs_one_query(mixed_cases, ani, room_for_kept_statements):  # noqa: F811
+    """With its rows' children and forms: one round trip, not three."""
     page = Case.objects.visible_page(ani).order_by(*NEWEST_FIRST)
     page[0:26]  # the shape's first page compiles its statement
     with CaptureQueriesContext(connection) as queries:
         rows = page[0:26]
     assert len(queries) == 1 and rows
+    assert all(set(row_parts.COLUMNS) <= set(row) for row in rows)
     assert queries[0]["sql"].startswith("EXECUTE ")  # prepared once on the connection
     shape = PageShape(tuple(sorted(roles_of(ani))), NEWEST_FIRST, None, 0, 26)
     assert "UNION ALL" in page_statement(shape).sql  # still read arm by arm
@@ -130,12 +141,12 @@ def test_only_a_position_filter_and_one_slice_are_understood(ani):
 
 
 def _walk(api, params):
-    """Every code of the list, page by page along the next links, then back along the
+    """Every row of the list, page by page along the next links, then back along the
     previous links."""
     forward, response = [], api.get("/api/v1/cases/", params).json()
     pages = [response]
     while True:
-        forward += [row["code"] for row in response["results"]]
+        forward += response["results"]
         if not response["next"]:
             break
         response = api.get(response["next"]).json()
@@ -143,20 +154,54 @@ def _walk(api, params):
     backward = []
     while response["previous"]:
         response = api.get(response["previous"]).json()
-        backward = [row["code"] for row in response["results"]] + backward
+        backward = response["results"] + backward
     return forward, backward
 
 
+@pytest.fixture
+def children_and_forms(mixed_cases, ani):  # noqa: F811
+    """Rows with no child, one, two (one of them with nothing known), with forms of
+    violence and without, and UPTD PPA cases granted to ani with and without the
+    incident section."""
+    for number, case in enumerate(mixed_cases):
+        for child in range(number // 3 % 3):
+            known = child == 0 or number % 2
+            person = Person.objects.create(
+                name=f"Anak {number} {child}" if known else "",
+                sex=("P", "L")[child] if known else "",
+                birth_date=datetime.date(2012 + number % 7, 1 + child, 9) if known else None,
+            )
+            CaseParty.objects.create(case=case, person=person, part=CaseParty.Part.CHILD)
+        for form in ("seksual", "fisik", "psikis")[: number % 4]:
+            CaseViolenceForm.objects.create(case=case, form=form)
+    granted = [case for case in mixed_cases[::6] if case.lead_agency_id != _agency_of(ani)]
+    assign_perm(f"cases.{section_permission(CaseSection.INCIDENT)}", ani, granted[0])
+    return mixed_cases
+
+
 @pytest.mark.parametrize("username", ["ani", "budi", "citra", "hadi"])
-def test_the_api_walks_the_same_list_either_way(mixed_cases, api, username, request):  # noqa: F811
-    """With no filter and no order asked the page's statement is kept; asking for the
-    default order explicitly takes the ORM's path. Both walks give the same cases."""
+def test_the_api_gives_the_same_rows_either_way(children_and_forms, api, ani, username, request):
+    """With no filter and no order asked the page's statement is kept and carries its
+    rows' children and forms; asking for the default order explicitly takes the ORM's
+    path, which reads them apart. Both walks give the same rows, field for field."""
     api.force_login(request.getfixturevalue(username))
     kept_forward, kept_backward = _walk(api, {"page_size": 2})
     orm_forward, orm_backward = _walk(api, {"page_size": 2, "ordering": "-created_at"})
     assert kept_forward == orm_forward and kept_forward
     assert kept_backward == orm_backward
-    assert len(set(kept_forward)) == len(kept_forward)
+    codes = [row["code"] for row in kept_forward]
+    assert len(set(codes)) == len(codes)
+    # The walk met what it is there to compare.
+    assert any(len(row["children"]) == 2 for row in kept_forward)
+    assert any(row["violence_forms"] for row in kept_forward)
+    if username == "ani":  # an incident granted to her, and others that are not
+        others = [row for row in kept_forward if row["lead_agency"] != _agency_of(ani)]
+        shown = [row["violence_forms"] is not None for row in others]
+        assert shown.count(True) == 1 and shown.count(False) >= 1
+
+
+def _agency_of(user) -> int:
+    return membership_of(user).agency_id
 
 
 def test_a_forged_cursor_position_is_refused_as_the_orm_refuses_it(mixed_cases, api, ani):  # noqa: F811

@@ -14,7 +14,6 @@ Nothing read here is an identity: a child shows as initials, age and sex.
 """
 
 import datetime
-import functools
 from collections import defaultdict
 
 from django.conf import settings
@@ -24,7 +23,7 @@ from rest_framework import ISO_8601, serializers
 from rest_framework.settings import api_settings
 
 from cases.api.serializers import CaseRowSerializer, Reader
-from cases.models import CaseParty, CaseViolenceForm, Person
+from cases.models import CaseParty, row_parts
 from cases.models.cases import case_pseudonym
 from cases.models.people import age_on, pseudonym_writer
 from config.prepared_statements import execute_kept
@@ -35,15 +34,24 @@ DATETIMES = ("reported_at", "created_at", "updated_at", "closed_at")
 
 
 def case_rows(cases: list[dict], *, reader: Reader) -> list[dict]:
-    """The rows of one page of ``row_values()``, in the serializer's field order."""
+    """The rows of one page of ``row_values()``, in the serializer's field order. A page
+    whose statement was kept brings its children and forms along (``row_parts``);
+    otherwise they are read here, one statement each."""
     today = timezone.localdate()  # once per response: every age is taken on one day
-    children = _children_by_case([case["id"] for case in cases], today)
     incident_shown = [
         case["id"]
         for case in cases
         if reader.sees_incident_of(case_id=case["id"], lead_agency_id=case["lead_agency_id"])
     ]
-    forms = _violence_forms_by_case(incident_shown)
+    if cases and row_parts.CHILD_SEXES in cases[0]:
+        carried = {case["id"]: case for case in cases}
+        parties = ((case_id, row_parts.children_of_row(row)) for case_id, row in carried.items())
+        children = _children_of(parties, today)
+        read = row_parts.VIOLENCE_FORMS
+        forms = _sorted_forms({case_id: carried[case_id][read] for case_id in incident_shown})
+    else:
+        children = _children_by_case([case["id"] for case in cases], today)
+        forms = _violence_forms_by_case(incident_shown)
     written = _datetime_writer()
     return [_row(case, children[case["id"]], forms.get(case["id"]), written) for case in cases]
 
@@ -82,18 +90,30 @@ def _row(case: dict, children: list[dict], violence_forms: list[str] | None, wri
 
 
 def _children_by_case(case_ids: list[int], today: datetime.date) -> defaultdict[int, list]:
-    """Each case's children as ``ChildSerializer`` describes them, in the order of their
-    parties (as ``for_rows()`` prefetches them). Only the clear columns are read."""
-    children = defaultdict(list)
+    """Each case's children, read in one statement (``row_parts.children_sql``)."""
     if not case_ids:
-        return children
-    parties = _rows_of(_children_sql(), case_ids, CaseParty.Part.CHILD)
+        return defaultdict(list)
+    by_case = defaultdict(list)
+    for case_id, *child in _rows_of(row_parts.children_sql(), case_ids, CaseParty.Part.CHILD):
+        by_case[case_id].append(child)
+    return _children_of(by_case.items(), today)
+
+
+def _children_of(parties_by_case, today: datetime.date) -> defaultdict[int, list]:
+    """Each case's children as ``ChildSerializer`` describes them, in the order of their
+    parties (as ``for_rows()`` prefetches them), from their (initials, birth date, sex).
+    Only the clear columns are read."""
+    children = defaultdict(list)
     pseudonym_of = pseudonym_writer(today)
-    for case_id, initials, birth_date, sex in parties:
-        pseudonym = pseudonym_of(initials=initials, birth_date=birth_date, sex=sex)
-        children[case_id].append(
-            {"pseudonym": pseudonym, "sex": sex, "age": age_on(birth_date, today)}
-        )
+    for case_id, parties in parties_by_case:
+        children[case_id] = [
+            {
+                "pseudonym": pseudonym_of(initials=initials, birth_date=birth_date, sex=sex),
+                "sex": sex,
+                "age": age_on(birth_date, today),
+            }
+            for initials, birth_date, sex in parties
+        ]
     return children
 
 
@@ -103,11 +123,14 @@ def _violence_forms_by_case(case_ids: list[int]) -> dict[int, list[str]]:
     forms = {case_id: [] for case_id in case_ids}
     if not case_ids:
         return forms
-    for case_id, form in _rows_of(_violence_forms_sql(), case_ids):
+    for case_id, form in _rows_of(row_parts.violence_forms_sql(), case_ids):
         forms[case_id].append(form)
-    for case_forms in forms.values():
-        case_forms.sort()  # by code point, as the serializer's sorted() does
-    return forms
+    return _sorted_forms(forms)
+
+
+def _sorted_forms(forms: dict[int, list[str]]) -> dict[int, list[str]]:
+    # By code point, as the serializer's sorted() does.
+    return {case_id: sorted(case_forms) for case_id, case_forms in forms.items()}
 
 
 def _rows_of(sql: str, case_ids: list[int], *params) -> list[tuple]:
@@ -121,36 +144,3 @@ def _rows_of(sql: str, case_ids: list[int], *params) -> list[tuple]:
     with connection.cursor() as cursor:
         execute_kept(connection, cursor, sql, [*ids, *params])
         return cursor.fetchall()
-
-
-def _column(model, name: str) -> str:
-    return connection.ops.quote_name(model._meta.get_field(name).column)
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-@functools.cache
-def _children_sql() -> str:
-    """``CaseParty.objects.filter(case_id__in=…, part=…).order_by("pk").values_list(
-    "case_id", "person__initials", "person__birth_date", "person__sex")``."""
-    party, person = functools.partial(_column, CaseParty), functools.partial(_column, Person)
-    return (
-        f"SELECT p.{party('case')}, q.{person('initials')}, "  # noqa: S608 - model names
-        f"q.{person('birth_date')}, q.{person('sex')} "
-        f"FROM {_table(CaseParty)} p "
-        f"JOIN {_table(Person)} q ON q.{person('id')} = p.{party('person')} "
-        f"WHERE p.{party('case')} {{in_case_ids}} AND p.{party('part')} = %s "
-        f"ORDER BY p.{party('id')}"
-    )
-
-
-@functools.cache
-def _violence_forms_sql() -> str:
-    """``CaseViolenceForm.objects.filter(case_id__in=…).values_list("case_id", "form")``."""
-    form = functools.partial(_column, CaseViolenceForm)
-    return (
-        f"SELECT f.{form('case')}, f.{form('form')} "  # noqa: S608 - model names
-        f"FROM {_table(CaseViolenceForm)} f WHERE f.{form('case')} {{in_case_ids}}"
-    )
