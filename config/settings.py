@@ -163,6 +163,9 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's backend, with a kept connection checked at most every few seconds, not
+    # before every request (config/postgresql/base.py).
+    DATABASES["default"]["ENGINE"] = "config.postgresql"
     # PostgreSQL compiles a query to machine code once its estimated cost passes
     # jit_above_cost. The visibility rules' per-row checks carry high estimates though
     # they run in milliseconds, and compiling took 400 ms of a 5 ms referral inbox at 1M
@@ -171,6 +174,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 # The statements kept per process run as prepared statements on PostgreSQL
 # (config/prepared_statements.py); false behind a pooler in transaction mode.
 DATABASE_PREPARED_STATEMENTS = env_bool("DATABASE_PREPARED_STATEMENTS", True)
+# A kept connection checked this many seconds ago is not checked again before a request
+# (config/postgresql/base.py); 0 checks before every request, as Django does.
+DATABASE_HEALTH_CHECK_SECONDS = env_int("DATABASE_HEALTH_CHECK_SECONDS", 5)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_optional("REDIS_URL")
