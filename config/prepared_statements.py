@@ -41,8 +41,10 @@ def execute_kept(connection, cursor, sql: str, params) -> None:
     if name is None:
         name = f"sinergi_kept_{len(prepared) + 1}"
         # Once per connection, not per page: kept out of Django's query log, whose counts
-        # the tests pin per page.
-        cursor.cursor.execute(f"PREPARE {name} AS {numbered(sql)}")
+        # the tests pin per page. Still through Django's error wrapper, which marks the
+        # connection so that a broken one is closed when the request ends.
+        with connection.wrap_database_errors:
+            cursor.cursor.execute(f"PREPARE {name} AS {numbered(sql)}")
         prepared[sql] = name
     if params:
         cursor.execute(f"EXECUTE {name} ({', '.join(['%s'] * len(params))})", params)

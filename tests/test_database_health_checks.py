@@ -60,6 +60,16 @@ def test_a_connection_checked_a_moment_ago_is_not_checked_again(checks):
     assert checks == []  # new a moment ago, then used: no SELECT 1 before the requests
 
 
+def test_a_check_starts_the_interval_again(checks):
+    a_request_reads()
+    connection._checked_at -= 60  # as if its last check were a minute ago
+    a_request_reads()
+    assert checks == ["default"]  # checked, and so not again for the next seconds
+    a_request_reads()
+    a_request_reads()
+    assert checks == ["default"]
+
+
 def test_a_connection_checked_longer_ago_is_checked_and_replaced_if_dropped(checks, settings):
     first = a_request_reads()
     settings.DATABASE_HEALTH_CHECK_SECONDS = 0  # every check is "longer ago"
@@ -71,10 +81,30 @@ def test_a_connection_checked_longer_ago_is_checked_and_replaced_if_dropped(chec
     assert checks == ["default", "default"]
 
 
-def test_a_connection_dropped_right_after_its_check_fails_one_request_then_is_replaced():
+def test_a_connection_dropped_right_after_its_check_fails_one_request_then_is_replaced(
+    settings,
+):
     """The price of sparing the round trip, as docs/performance.md states it."""
+    settings.DATABASE_HEALTH_CHECK_SECONDS = 600  # however slow the machine is today
     first = a_request_reads()
     server_drops(first)
     with pytest.raises(OperationalError):
         a_request_reads()
+    assert a_request_reads() != first
+
+
+def test_a_statement_prepared_on_a_dropped_connection_marks_it_for_closing(settings):
+    """Prepared statements are written on the raw cursor (config.prepared_statements),
+    yet their failure marks the connection as Django's own queries do, so the request's
+    end closes it and the next request gets a new one, not a second failure."""
+    from config.prepared_statements import execute_kept
+
+    settings.DATABASE_HEALTH_CHECK_SECONDS = 600
+    first = a_request_reads()
+    server_drops(first)
+    connection.close_if_unusable_or_obsolete()  # a request starts
+    with pytest.raises(OperationalError), connection.cursor() as cursor:
+        execute_kept(connection, cursor, "SELECT 1 + %s", [1])
+    assert connection.errors_occurred
+    connection.close_if_unusable_or_obsolete()  # it ends: the broken connection goes
     assert a_request_reads() != first
