@@ -34,7 +34,8 @@ class Scenario:
     # A cursor-paginated API list: follow each answer's "next" link, from the top again
     # at the end, as a partner syncing every record would.
     follow_next: bool = False
-    # Writes: the n-th pass over ``requests`` expects versions one higher (If-Match).
+    # Writes: each request's If-Match carries its record's version as the last answer
+    # for that record gave it (its ETag), starting from the one in ``requests``.
     versioned_writes: bool = False
 
 
@@ -89,27 +90,36 @@ local requests = {
 }
 local count = #requests
 local index = 0
-local pass = 0
 local next_path = nil
 local follow_next = %(follow_next)s
 local versioned = %(versioned)s
+-- Writes: each record's version and how often it was written, as its answers tell.
+-- Nothing here counts the calls of request(): wrk calls it once more than it sends
+-- (script_verify_request, on the first thread), so a count would run one ahead.
+local records = {}
+if versioned then
+  for _, r in ipairs(requests) do
+    local tag, version = string.match(r.headers["If-Match"], '^"(.-)%%-v(%%d+)"$')
+    r.tag = tag
+    records[tag] = {version = tonumber(version), written = 0}
+  end
+end
 
 request = function()
   local r = requests[index + 1]
-  index = index + 1
-  if index >= count then index = 0; pass = pass + 1 end
+  index = (index + 1) %% count
   local path = r.path
   if follow_next and next_path then path = next_path end
   local headers = r.headers
+  local body = r.body
   if versioned then
+    local record = records[r.tag]
     headers = {}
     for k, v in pairs(r.headers) do headers[k] = v end
-    headers["If-Match"] = string.gsub(r.headers["If-Match"], "v(%%d+)\\"$", function(v)
-      return "v" .. (tonumber(v) + pass) .. "\\""
-    end)
+    headers["If-Match"] = '"' .. r.tag .. '-v' .. record.version .. '"'
+    -- Every other write puts the value back, so that each one really changes it.
+    if r.alt ~= "" and record.written %% 2 == 1 then body = r.alt end
   end
-  local body = r.body
-  if r.alt ~= "" and pass %% 2 == 1 then body = r.alt end
   if body == "" then body = nil end
   return wrk.format(r.method, path, headers, body)
 end
@@ -128,7 +138,8 @@ done = function(summary, latency, requests)
 end
 """
 
-# Only the cursor walk reads bodies: a response() callback makes wrk copy every body.
+# Only the cursor walk and the writes read answers: a response() callback makes wrk copy
+# every body, and the walk's are the only large ones.
 _FOLLOW_NEXT = """
 response = function(status, headers, body)
   local link = string.match(body, '"next"%s*:%s*"([^"]+)"')
@@ -140,13 +151,35 @@ response = function(status, headers, body)
 end
 """
 
+# A write's answer carries the record's new version in its ETag ("case-7-v3"): the next
+# write of that record sends it back in If-Match. A refused write (412) leaves both as
+# they were, so one refusal does not turn every later pass into refusals.
+_VERSIONS = """
+response = function(status, headers, body)
+  if status < 200 or status > 299 then return end
+  local etag = headers["ETag"] or headers["Etag"] or headers["etag"] or ""
+  local tag, version = string.match(etag, '^"(.-)%-v(%d+)"$')
+  local record = tag and records[tag]
+  if record then
+    record.version = tonumber(version)
+    record.written = record.written + 1
+  end
+end
+"""
+
+
+def _response_callback(scenario: Scenario) -> str:
+    if scenario.follow_next:
+        return _FOLLOW_NEXT
+    return _VERSIONS if scenario.versioned_writes else ""
+
 
 def wrk_script(scenario: Scenario) -> str:
     return _LUA_TEMPLATE % {
         "requests": ",\n".join(_lua_request(r) for r in scenario.requests),
         "follow_next": "true" if scenario.follow_next else "false",
         "versioned": "true" if scenario.versioned_writes else "false",
-        "response": _FOLLOW_NEXT if scenario.follow_next else "",
+        "response": _response_callback(scenario),
     }
 
 
