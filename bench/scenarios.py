@@ -88,7 +88,7 @@ def writable_cases(limit: int) -> list[tuple[str, int, int, str]]:
     )
 
 
-def _case_update(
+def case_update_request(
     credentials: Credentials, code: str, case_id: int, version: int, risk: str
 ) -> HttpRequest:
     """A real change every time (an unchanged value keeps the version): to another risk
@@ -114,7 +114,7 @@ def update_scenario(credentials: Credentials, *, write_cases: int) -> Scenario:
     return Scenario(
         "case_update",
         "Partner API: case update with If-Match and audit",
-        [_case_update(credentials, *case) for case in writable_cases(write_cases)],
+        [case_update_request(credentials, *case) for case in writable_cases(write_cases)],
         versioned_writes=True,
     )
 

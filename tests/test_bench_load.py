@@ -13,7 +13,8 @@ import shutil
 
 import pytest
 
-from bench.load import HttpRequest, Scenario, run_wrk
+from bench.load import Scenario, run_wrk
+from bench.scenarios import Credentials, case_update_request
 from tests.browser import server_environment, start_demo_server
 from tests.processes import run_python
 
@@ -74,31 +75,17 @@ def _python_json(code: str, env: dict) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
-def _update(token: str, code: str, case_id: int, version: int, risk: str) -> HttpRequest:
-    other = "tinggi" if risk != "tinggi" else "rendah"
-    return HttpRequest(
-        "PATCH",
-        f"/api/v1/cases/{code}/",
-        {
-            "Authorization": f"Bearer {token}",
-            "Content-Type": "application/json",
-            "If-Match": f'"case-{case_id}-v{version}"',
-        },
-        body=json.dumps({"risk_level": other}),
-        alternate_body=json.dumps({"risk_level": risk}),
-    )
-
-
 def test_writes_keep_in_step_with_the_versions_pass_after_pass(demo_server, tmp_path):
     assert shutil.which("wrk"), "wrk is needed for the benchmark: apt install wrk"
     base_url, env = demo_server
     setup = _python_json(SETUP, env)
     cases = setup["cases"]
     assert len(cases) == CASES
+    partner = Credentials(cookies={}, partner_token=setup["token"])
     scenario = Scenario(
         "case_update",
         "Partner API: case update with If-Match",
-        [_update(setup["token"], *case) for case in cases],
+        [case_update_request(partner, *case) for case in cases],
         versioned_writes=True,
     )
 
